@@ -1,0 +1,280 @@
+"""The package's exceptions.
+
+Every exception raised on purpose derives from :class:`PSOpenAIError`.  Each
+carries its facts as attributes (parameter, status, request id) so callers never
+parse messages, and none of them ever holds an API key: messages are built from
+parameter names, types and short, non-secret token text only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "PSOpenAIError",
+    "SpecError",
+    "CommandNotFoundError",
+    "LineSyntaxError",
+    "ParameterBindingError",
+    "BINDING_ERROR_IDS",
+    "APIRequestError",
+    "BadRequestError",
+    "ContentFilteredError",
+    "UnauthorizedError",
+    "NotFoundError",
+    "RateLimitExceededError",
+    "QuotaLimitExceededError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "ConfigurationError",
+    "ResponseFormatError",
+    "PaginationError",
+]
+
+
+class PSOpenAIError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+    #: PowerShell-style error id, where one applies.
+    error_id: str = "PSOpenAIError"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SpecError(PSOpenAIError):
+    """A cmdlet spec file is malformed.
+
+    ``file``, ``parameter`` and ``field`` locate the problem (any may be None
+    when it does not apply); ``reason`` is the bare explanation.
+    """
+
+    error_id = "SpecError"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        parameter: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.parameter = parameter
+        self.field = field
+        where = []
+        if file:
+            where.append(str(file))
+        if parameter:
+            where.append(f"parameter '{parameter}'")
+        if field:
+            where.append(f"field '{field}'")
+        prefix = ": ".join(where)
+        super().__init__(f"{prefix}: {reason}" if prefix else reason)
+
+    def located(self, file: str) -> SpecError:
+        """The same error, with the spec file named (kept if already set)."""
+        if self.file:
+            return self
+        return SpecError(self.reason, file=file, parameter=self.parameter, field=self.field)
+
+
+class CommandNotFoundError(PSOpenAIError):
+    """No cmdlet of that name is registered."""
+
+    error_id = "CommandNotFoundException"
+
+    def __init__(self, name: str, detail: str | None = None) -> None:
+        self.name = name
+        self.detail = detail
+        message = (
+            f"The term '{name}' is not recognized as a name of a cmdlet, function, "
+            "script file, or executable program. Check the spelling of the name, "
+            "or if a path was included, verify that the path is correct and try again."
+        )
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class LineSyntaxError(PSOpenAIError):
+    """A PowerShell command line could not be read.
+
+    ``construct`` names what was found (never the content of a string, which
+    may be a secret) and ``column`` is 1-based.
+    """
+
+    error_id = "ParseError"
+
+    def __init__(self, reason: str, *, construct: str, column: int) -> None:
+        self.reason = reason
+        self.construct = construct
+        self.column = column
+        super().__init__(f"At column {column}: {reason}")
+
+
+#: The only error ids a ParameterBindingError can carry.
+BINDING_ERROR_IDS = frozenset(
+    {
+        "NamedParameterNotFound",
+        "AmbiguousParameter",
+        "MissingArgument",
+        "ParameterAlreadyBound",
+        "PositionalParameterNotFound",
+        "AmbiguousParameterSet",
+        "MissingMandatoryParameter",
+        "InputObjectNotBound",
+        "ParameterArgumentTransformationError",
+        "ParameterArgumentValidationError",
+    }
+)
+
+
+class ParameterBindingError(PSOpenAIError):
+    """A call could not be bound to the cmdlet's parameters.
+
+    ``error_id`` is one of :data:`BINDING_ERROR_IDS`; ``parameter_name`` is the
+    canonical parameter name, or the name as typed when nothing matched, or
+    None when no single parameter is at fault.
+    """
+
+    def __init__(
+        self,
+        error_id: str,
+        message: str,
+        *,
+        command_name: str,
+        parameter_name: str | None = None,
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        if error_id not in BINDING_ERROR_IDS:
+            raise ValueError(f"unknown binding error id {error_id!r}")
+        self.error_id = error_id
+        self.command_name = command_name
+        self.parameter_name = parameter_name
+        self.missing = missing
+        super().__init__(message)
+
+    def __repr__(self) -> str:
+        return (
+            f"ParameterBindingError(error_id={self.error_id!r}, "
+            f"parameter_name={self.parameter_name!r}, message={self.message!r})"
+        )
+
+
+# --- errors of execution -------------------------------------------------------------
+
+
+class ConfigurationError(PSOpenAIError):
+    """Something needed for a request is missing or invalid (no API key, bad header)."""
+
+    error_id = "ConfigurationError"
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        self.setting = setting
+        super().__init__(message)
+
+
+class ResponseFormatError(PSOpenAIError):
+    """The server answered with a body this package cannot read."""
+
+    error_id = "ResponseFormatError"
+
+    def __init__(self, message: str, *, status_code: int | None = None, request_id: str | None = None) -> None:
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(message)
+
+
+class PaginationError(PSOpenAIError):
+    """A listing's cursor did not advance; listing stopped instead of looping."""
+
+    error_id = "PaginationError"
+
+    def __init__(self, message: str, *, cursor: str | None = None) -> None:
+        self.cursor = cursor
+        super().__init__(message)
+
+
+class APIRequestError(PSOpenAIError):
+    """The API answered with an error status."""
+
+    error_id = "APIRequestError"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        reason: str = "",
+        error_type: str | None = None,
+        error_code: str | None = None,
+        error_param: str | None = None,
+        error_message: str | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        self.status_code = status_code
+        self.reason = reason
+        self.error_type = error_type
+        self.error_code = error_code
+        self.error_param = error_param
+        self.error_message = error_message
+        self.request_id = request_id
+        self.body = body
+        super().__init__(message)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code!r}, "
+            f"error_code={self.error_code!r}, request_id={self.request_id!r})"
+        )
+
+
+class BadRequestError(APIRequestError):
+    error_id = "BadRequest"
+
+
+class ContentFilteredError(BadRequestError):
+    error_id = "ContentFiltered"
+
+
+class UnauthorizedError(APIRequestError):
+    error_id = "Unauthorized"
+
+
+class NotFoundError(APIRequestError):
+    error_id = "NotFound"
+
+
+class RateLimitExceededError(APIRequestError):
+    error_id = "RateLimitExceeded"
+
+
+class QuotaLimitExceededError(RateLimitExceededError):
+    error_id = "QuotaLimitExceeded"
+
+
+class APIConnectionError(PSOpenAIError):
+    """The request never got an answer: refused, reset or dropped connection."""
+
+    error_id = "APIConnectionError"
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        self.url = url
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request took longer than ``-TimeoutSec``."""
+
+    error_id = "APITimeoutError"
+
+    def __init__(self, message: str, *, url: str | None = None, timeout: float | None = None) -> None:
+        self.timeout = timeout
+        super().__init__(message, url=url)

@@ -1,0 +1,101 @@
+"""Where cmdlets come from: the bundled ``specs/`` and files loaded at run time.
+
+Bundled specs are discovered on first use.  A broken spec file does not stop
+the others: its :class:`~.errors.SpecError` is kept and raised when that
+cmdlet is asked for, and :func:`spec_errors` lists them all.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .command import Command
+from .errors import CommandNotFoundError, SpecError
+from .specload import load_spec_file
+
+__all__ = ["Registry", "REGISTRY", "bundled_specs_dir"]
+
+
+def bundled_specs_dir() -> Path:
+    """The installed package's ``specs`` folder, or the source tree's top-level one."""
+    here = Path(__file__).resolve().parent
+    installed = here / "specs"
+    if installed.is_dir() and any(installed.glob("*.yaml")):
+        return installed
+    return here.parent / "specs"
+
+
+class Registry:
+    def __init__(self, directories: list[Path] | None = None) -> None:
+        self._directories = directories
+        self._commands: dict[str, Command] = {}
+        self._functions: dict[str, Command] = {}
+        self._errors: dict[str, SpecError] = {}
+        self._discovered = False
+        self._lock = threading.RLock()
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        with self._lock:
+            if self._discovered:
+                return
+            for directory in self._directories or [bundled_specs_dir()]:
+                for path in sorted(Path(directory).glob("*.yaml")):
+                    if path.name.startswith("_"):
+                        continue
+                    try:
+                        spec = load_spec_file(path)
+                    except SpecError as exc:
+                        self._errors[path.stem.lower()] = exc
+                        continue
+                    self._add(Command(spec))
+            self._discovered = True
+
+    def _add(self, command: Command) -> None:
+        key = command.name.lower()
+        previous = self._commands.get(key)
+        if previous is not None:
+            self._functions.pop(previous.function_name, None)
+        self._commands[key] = command
+        self._functions[command.function_name] = command
+        self._errors.pop(key, None)
+
+    def get(self, name: str) -> Command:
+        self._discover()
+        key = name.strip().lower()
+        command = self._commands.get(key)
+        if command is not None:
+            return command
+        error = self._errors.get(key)
+        if error is not None:
+            raise error
+        raise CommandNotFoundError(name)
+
+    def by_function_name(self, name: str) -> Command | None:
+        self._discover()
+        return self._functions.get(name)
+
+    def load(self, path: str | Path) -> Command:
+        """Load one more spec file and register it, replacing a cmdlet of the same name."""
+        self._discover()
+        command = Command(load_spec_file(path))
+        with self._lock:
+            self._add(command)
+        return command
+
+    def names(self) -> list[str]:
+        self._discover()
+        return sorted((c.name for c in self._commands.values()), key=str.lower)
+
+    def function_names(self) -> list[str]:
+        self._discover()
+        return sorted(self._functions)
+
+    def errors(self) -> list[SpecError]:
+        self._discover()
+        return list(self._errors.values())
+
+
+REGISTRY = Registry()

@@ -1,0 +1,148 @@
+"""The cmdlet spec model: what a ``specs/*.yaml`` file says, as frozen attrs classes.
+
+The model is plain data.  It knows nothing of binding; :mod:`.specload` builds
+it from YAML and checks it, and :mod:`.compiled` turns it into lookup tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "ALL_SETS",
+    "NO_DEFAULT",
+    "SetMembership",
+    "ParameterSpec",
+    "Example",
+    "Link",
+    "CmdletSpec",
+    "function_name_for",
+]
+
+#: The set name of a cmdlet that declares no parameter sets (PowerShell's own name).
+ALL_SETS = "__AllParameterSets"
+
+
+class _NoDefault:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: A parameter's ``default`` when the spec gives none.
+NO_DEFAULT: Any = _NoDefault()
+
+
+@attrs.frozen
+class SetMembership:
+    """How a parameter takes part in one parameter set (one ``[Parameter()]`` attribute)."""
+
+    set_name: str
+    mandatory: bool = False
+    position: int | None = None
+    by_value: bool = False
+    by_property_name: bool = False
+
+
+@attrs.frozen
+class ParameterSpec:
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    #: One entry per set the parameter belongs to, in the cmdlet's set order.
+    membership: tuple[SetMembership, ...] = ()
+    #: True when the spec gave no ``sets`` (the parameter is in every set).
+    in_all_sets: bool = True
+    default: Any = NO_DEFAULT
+    #: ``(validator name, arguments)`` pairs in spec order.
+    validate: tuple[tuple[str, Any], ...] = ()
+    transform: tuple[str, ...] = ()
+    help: str = ""
+    hidden: bool = False
+    #: The value is hidden in reprs and logs (for dictionaries that may carry credentials).
+    sensitive: bool = False
+
+    def membership_in(self, set_name: str) -> SetMembership | None:
+        for member in self.membership:
+            if member.set_name == set_name:
+                return member
+        return None
+
+    @property
+    def accepted_values(self) -> tuple[str, ...]:
+        """The values of a ``set`` validator, for help and stubs."""
+        for name, args in self.validate:
+            if name == "set":
+                values = args.get("values") if isinstance(args, Mapping) else args
+                return tuple(str(v) for v in values)
+        return ()
+
+    @property
+    def range(self) -> tuple[Any, Any] | None:
+        for name, args in self.validate:
+            if name == "range":
+                if isinstance(args, Mapping):
+                    return (args.get("min"), args.get("max"))
+                return (args[0], args[1])
+        return None
+
+
+@attrs.frozen
+class Example:
+    title: str
+    code: str
+    remarks: str = ""
+
+
+@attrs.frozen
+class Link:
+    uri: str
+    title: str = ""
+
+
+def function_name_for(cmdlet_name: str) -> str:
+    """``Get-ThreadRun`` -> ``get_thread_run``: the module function's name."""
+    words: list[str] = []
+    for part in re.split(r"[-\s]+", cmdlet_name):
+        words.extend(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+", part))
+    return "_".join(word.lower() for word in words if word)
+
+
+@attrs.frozen
+class CmdletSpec:
+    name: str
+    synopsis: str
+    description: str
+    parameter_sets: tuple[str, ...]
+    parameters: tuple[ParameterSpec, ...]
+    default_parameter_set: str | None = None
+    examples: tuple[Example, ...] = ()
+    #: Set name -> that set's HTTP operation (read by the command runtime).
+    operation: Mapping[str, Any] = attrs.field(factory=dict)
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    notes: str = ""
+    links: tuple[Link, ...] = ()
+    #: Where the spec was read from (a path, or "<string>").
+    source: str = "<string>"
+    #: The module function's name; derived from ``name`` unless the spec sets it.
+    function_name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.function_name:
+            object.__setattr__(self, "function_name", function_name_for(self.name))
+
+    def parameter(self, name: str) -> ParameterSpec:
+        wanted = name.lower()
+        for parameter in self.parameters:
+            if parameter.name.lower() == wanted:
+                return parameter
+        raise KeyError(name)
