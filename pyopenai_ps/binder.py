@@ -124,8 +124,7 @@ class Binder:
                 ) from None
         for transform in param.transforms:
             value = transform(value)
-        if param.mandatory_mask:
-            self._check_mandatory_value(param, value)
+        # PowerShell runs the validation attributes first, then the mandatory null/empty check.
         for check in param.checks:
             try:
                 check(value)
@@ -135,6 +134,8 @@ class Binder:
                 raise self._validation_error(
                     param, f'The argument of type "{type(value).__name__}" cannot be validated.'
                 ) from None
+        if param.mandatory_mask:
+            self._check_mandatory_value(param, value)
         return value
 
     def _validation_error(self, param: CompiledParameter, detail: str) -> ParameterBindingError:
@@ -240,6 +241,8 @@ class Binder:
                     candidates.append((param, sets))
             if not candidates:
                 continue
+            default = self.compiled.default_set
+            candidates.sort(key=lambda pair: 0 if pair[1] & default else 1)  # the default set is tried first
             argument = remaining[0]
             failure: ParameterBindingError | None = None
             for coerce in (False, True):
@@ -287,13 +290,16 @@ class Binder:
             and not (pipeline_can_supply and (p.by_value_mask | p.by_property_mask) & bit)
         ]
 
-    def _raise_missing(self, names: list[str]) -> None:
-        raise self._error(
-            "MissingMandatoryParameter",
-            "Cannot process command because of one or more missing mandatory parameters: " + " ".join(names) + ".",
-            names[0],
-            missing=tuple(names),
-        )
+    def _raise_missing(self, names: list[str], *, per_record: bool = False) -> None:
+        listed = "".join(f" {name}" for name in names)
+        if per_record:  # PowerShell's wording when a pipeline record lacks them
+            message = (
+                "The input object cannot be bound because it did not contain the information required to bind "
+                f"all mandatory parameters: {listed}"
+            )
+        else:
+            message = f"Cannot process command because of one or more missing mandatory parameters:{listed}."
+        raise self._error("MissingMandatoryParameter", message, names[0], missing=tuple(names))
 
     def resolve_set(self, state: CommandLineState) -> int:
         valid = state.valid
@@ -318,12 +324,19 @@ class Binder:
         bit = default if default & state.valid else bits[0]
         self._raise_missing(self._missing(state, bit, pipeline_can_supply=True))
 
-    def finish(self, state: CommandLineState, record: Any = NO_INPUT, from_pipeline: Iterable[int] = ()) -> Binding:
+    def finish(
+        self,
+        state: CommandLineState,
+        record: Any = NO_INPUT,
+        from_pipeline: Iterable[int] = (),
+        *,
+        per_record: bool = False,
+    ) -> Binding:
         """Resolve the set, check mandatory parameters and build the Binding."""
         bit = self.resolve_set(state)
         missing = self._missing(state, bit)
         if missing:
-            self._raise_missing(missing)
+            self._raise_missing(missing, per_record=per_record)
         params = self.compiled.parameters
         defaults = {
             p.name: copy.copy(p.default)
@@ -348,13 +361,15 @@ class Binder:
         taken: list[int] = []
         properties: dict[str, Any] | None = None
         for coerce in (False, True):
-            index = self._pipe_by_value(state, record, coerce)
-            if index is not None:
-                taken.append(index)
+            taken.extend(self._pipe_by_value(state, record, coerce))
+            if state.valid == 0:
+                raise self._ambiguous_set()
             if properties is None:
                 properties = property_map(record)
             if properties:
                 taken.extend(self._pipe_by_property(state, properties, coerce))
+                if state.valid == 0:
+                    raise self._ambiguous_set()
         if not taken:
             raise self._error(
                 "InputObjectNotBound",
@@ -362,31 +377,40 @@ class Binder:
                 "does not take pipeline input or the input and its properties do not match any of the parameters "
                 "that take pipeline input.",
             )
-        return self.finish(state, record, taken)
+        return self.finish(state, record, taken, per_record=True)
 
-    def _pipe_by_value(self, state: CommandLineState, record: Any, coerce: bool) -> int | None:
+    def _pipe_by_value(self, state: CommandLineState, record: Any, coerce: bool) -> list[int]:
+        """Every unbound ByValue parameter that takes the record; the default set's first."""
         params = self.compiled.parameters
-        default = self.compiled.default_set & state.valid
-        candidates = [
+        eligible = [
             params[i]
             for i in self.compiled.pipeline_parameters
             if i not in state.bound and params[i].by_value_mask & state.valid
         ]
-        # PowerShell tries the default set's ByValue parameters first.
-        candidates.sort(key=lambda p: 0 if p.by_value_mask & default else 1)
-        for param in candidates:
-            try:
-                value = self._convert(param, record, coerce=coerce)
-            except ParameterBindingError as exc:
-                if exc.error_id == "ParameterArgumentTransformationError":
-                    continue  # this parameter cannot take the record; another may
-                raise
-            if value is _NOT_BOUND:
-                continue
-            state.bound[param.index] = value
-            state.valid &= param.by_value_mask
-            return param.index
-        return None
+        default = self.compiled.default_set & state.valid
+        groups = [eligible]
+        if default:
+            in_default = [p for p in eligible if p.by_value_mask & default]
+            groups = [in_default, [p for p in eligible if p not in in_default]]
+        for group in groups:
+            taken = []
+            for param in group:
+                if not param.by_value_mask & state.valid:
+                    continue
+                try:
+                    value = self._convert(param, record, coerce=coerce)
+                except ParameterBindingError as exc:
+                    if exc.error_id == "ParameterArgumentTransformationError":
+                        continue  # this parameter cannot take the record; another may
+                    raise
+                if value is _NOT_BOUND:
+                    continue
+                state.bound[param.index] = value
+                state.valid &= param.by_value_mask
+                taken.append(param.index)
+            if taken:
+                return taken
+        return []
 
     def _pipe_by_property(self, state: CommandLineState, properties: dict[str, Any], coerce: bool) -> list[int]:
         params = self.compiled.parameters
@@ -408,12 +432,13 @@ class Binder:
 
 
 def _display(value: Any) -> str:
+    """An argument as PowerShell's ToString() shows it in a message."""
     if value is None:
-        return ""
+        return "$null"
     if value is True or value is False:
         return str(value)
     if isinstance(value, (list, tuple)):
-        return " ".join(_display(v) for v in value)
+        return "System.Object[]"
     if isinstance(value, Mapping):
         return "System.Collections.Hashtable"
     return str(value)

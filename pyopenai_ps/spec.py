@@ -108,10 +108,17 @@ class Link:
     title: str = ""
 
 
+#: Brand names kept as one word in function names (``Get-OpenAIFile`` -> ``get_openai_file``).
+_WHOLE_WORDS = ("OpenAI", "ChatGPT")
+
+
 def function_name_for(cmdlet_name: str) -> str:
     """``Get-ThreadRun`` -> ``get_thread_run``: the module function's name."""
+    text = cmdlet_name
+    for word in _WHOLE_WORDS:
+        text = text.replace(word, f"-{word.lower()}-")
     words: list[str] = []
-    for part in re.split(r"[-\s]+", cmdlet_name):
+    for part in re.split(r"[-\s]+", text):
         words.extend(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+", part))
     return "_".join(word.lower() for word in words if word)
 

@@ -98,10 +98,11 @@ def _is_sequence(value: Any) -> bool:
 
 
 def _array_to_scalar(value: Any, target: str, parameter: str) -> ConversionFailure:
-    return ConversionFailure(
-        f"Cannot convert '{dotnet_type_name(value)}' to the type '{target}' required by parameter "
-        f"'{parameter}'. Specified method is not supported."
-    )
+    # An advanced function's type constraint words it this way (not the compiled cmdlet's way).
+    if target == "System.String":
+        return ConversionFailure("Cannot convert value to type System.String.")
+    shown = dotnet_type_name(value)
+    return ConversionFailure(f'Cannot convert the "{shown}" value of type "{shown}" to type "{target}".')
 
 
 # --- numbers ----------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def _boolean_type(short: str, dotnet: str, is_switch: bool) -> ParamType:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value != 0
         if value is None and is_switch:
-            return False
+            return True  # PowerShell: -Switch:$null means the switch is present
         shown = dotnet_type_name(value) if value is not None else "null"
         raise ConversionFailure(
             f'Cannot convert value "{shown}" to type "{dotnet}". Boolean parameters accept only '
@@ -261,10 +262,29 @@ _ACTION_BY_KEY = {name.lower(): name for name in _ACTION_PREFERENCES}
 
 def _convert_action(value: Any, parameter: str) -> str:
     target = "System.Management.Automation.ActionPreference"
+    name = None
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(_ACTION_PREFERENCES):
-        return _ACTION_PREFERENCES[value]
-    if isinstance(value, str) and value.strip().lower() in _ACTION_BY_KEY:
-        return _ACTION_BY_KEY[value.strip().lower()]
+        name = _ACTION_PREFERENCES[value]
+    elif isinstance(value, str) and value.strip():
+        key = value.strip().lower()
+        name = _ACTION_BY_KEY.get(key)
+        if name is None:  # enum names match by unique prefix, as in PowerShell
+            found = [n for k, n in _ACTION_BY_KEY.items() if k.startswith(key)]
+            if len(found) > 1:
+                raise _cannot_convert(
+                    value,
+                    target,
+                    f"The identifier name {value} cannot be processed because it is either too similar or "
+                    f"identical to the following enumerator names: {', '.join(found)}. Use a more specific "
+                    "identifier name.",
+                )
+            name = found[0] if found else None
+    if name == "Suspend":
+        raise ConversionFailure(
+            "The Suspend ActionPreference value is reserved for future use and is not supported at this time."
+        )
+    if name is not None:
+        return name
     raise _cannot_convert(
         value,
         target,

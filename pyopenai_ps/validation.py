@@ -45,7 +45,18 @@ class ValidationFailure(Exception):
 
 
 def _elements(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+    """The elements an enumerated validator checks, refusing nulls as PowerShell does."""
+    if value is None:
+        raise ValidationFailure(
+            "The argument is null, empty, or an element of the argument collection contains a null value. "
+            "Supply a collection that does not contain any null values and then try the command again."
+        )
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if any(item is None for item in items):
+        raise ValidationFailure(
+            "The argument is null. Provide a valid value for the argument, and then try running the command again."
+        )
+    return items
 
 
 def _show(value: Any) -> str:
@@ -79,6 +90,14 @@ def _range(args: Any) -> Check:
 
     def check(value: Any) -> None:
         for item in _elements(value):
+            if isinstance(item, bool) or not isinstance(item, (int, float)):
+                limit = type(low if low is not None else high).__name__
+                limit = {"int": "Int32", "float": "Double"}.get(limit, limit)
+                raise ValidationFailure(
+                    f'The argument cannot be validated because its type "{type(item).__name__}" is not the same '
+                    f"type ({limit}) as the maximum and minimum limits of the parameter. Make sure the argument "
+                    f"is of type {limit} and then try the command again."
+                )
             if low is not None and item < low:
                 raise ValidationFailure(
                     f"The {_show(item)} argument is less than the minimum allowed range of {low}. Supply an "
@@ -170,9 +189,8 @@ def _length(args: Any) -> Check:
                 )
             if high is not None and size > high:
                 raise ValidationFailure(
-                    f"The character length of the {size} argument is too long. Shorten the character length "
-                    f'of the argument so it is fewer than or equal to "{high}" characters, and then try the '
-                    "command again."
+                    f"The character length ({size}) of the argument is too long. Specify an argument with a "
+                    f'length that is shorter than or equal to "{high}", and then try the command again.'
                 )
 
     return check
@@ -184,6 +202,8 @@ def _count(args: Any) -> Check:
     def check(value: Any) -> None:
         size = len(value) if isinstance(value, (list, tuple)) else 1
         if (low is not None and size < low) or (high is not None and size > high):
+            if low == high:
+                raise ValidationFailure(f"The parameter requires exactly {low} value(s) - {size} value(s) were provided.")
             raise ValidationFailure(
                 f"The parameter requires at least {low} value(s) and no more than {high} value(s) - "
                 f"{size} value(s) were provided."
@@ -231,7 +251,9 @@ def _object_id(args: Any) -> Check:
 
     def check(value: Any) -> None:
         if read_id(value, prefix, keys, accept_string=accept_string) is None:
-            if isinstance(value, str):
+            if value is None:
+                what = "The argument is null"
+            elif isinstance(value, str):
                 what = "The argument is an empty string"
             else:
                 what = f'An object of type "{type(value).__name__}" was given'
