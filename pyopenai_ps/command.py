@@ -97,6 +97,13 @@ class Command:
         return call_command(self, args, kwargs)
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        """Bind now; yield output objects lazily, fetching each page only when needed."""
         from .runtime import stream_command
 
         return stream_command(self, args, kwargs)
+
+    def pipe(self, records: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """Run with pipeline input, like ``records | Get-ThreadRun ...``; always a list."""
+        from .runtime import pipe_command
+
+        return pipe_command(self, records, args, kwargs)

@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from .opspec import OperationSpec
+
 __all__ = [
     "ALL_SETS",
     "NO_DEFAULT",
@@ -132,8 +134,8 @@ class CmdletSpec:
     parameters: tuple[ParameterSpec, ...]
     default_parameter_set: str | None = None
     examples: tuple[Example, ...] = ()
-    #: Set name -> that set's HTTP operation (read by the command runtime).
-    operation: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The HTTP operation of each set (read by the command runtime); None when the spec has none.
+    operation: OperationSpec | None = None
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     notes: str = ""

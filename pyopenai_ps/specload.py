@@ -15,6 +15,7 @@ from typing import Any
 
 from .common import COMMON_NAMES
 from .errors import SpecError
+from .opspec import parse_operation
 from .spec import ALL_SETS, NO_DEFAULT, CmdletSpec, Example, Link, ParameterSpec, SetMembership
 from .types import ConversionFailure, resolve_type
 from .validation import FLAGS, TRANSFORMS, VALIDATORS, make_validator
@@ -215,10 +216,9 @@ def spec_from_mapping(data: Any, *, source: str = "<string>") -> CmdletSpec:
     _check_names(parameters)
     _check_positions(parameters, sets)
 
-    operation = data.get("operation", {})
-    for set_name in operation:
-        if set_name not in sets:
-            raise SpecError(f"operation for undeclared parameter set '{set_name}'", field="operation")
+    operation = None
+    if "operation" in data:
+        operation = parse_operation(data["operation"], sets=tuple(sets), parameters={p.name for p in parameters})
 
     return CmdletSpec(
         name=name,
@@ -228,7 +228,7 @@ def spec_from_mapping(data: Any, *, source: str = "<string>") -> CmdletSpec:
         parameters=parameters,
         default_parameter_set=default_set,
         examples=tuple(_example(raw, i) for i, raw in enumerate(data.get("examples", []))),
-        operation=dict(operation),
+        operation=operation,
         inputs=_string_list(data.get("inputs", []), parameter=None, field="inputs"),
         outputs=_string_list(data.get("outputs", []), parameter=None, field="outputs"),
         notes=data.get("notes", "").strip(),

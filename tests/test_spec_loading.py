@@ -101,8 +101,21 @@ class TestRefused:
         assert err.field == "default_parameter_set"
 
     def test_operation_for_an_undeclared_set(self, tmp_path):
-        err = refused(tmp_path, GOOD + "operation:\n  Z: {method: GET, path: /x}\n")
-        assert err.field == "operation"
+        err = refused(tmp_path, GOOD + "operation:\n  sets:\n    Z: {method: GET, path: /x}\n")
+        assert err.field == "operation.sets" and "'Z'" in str(err)
+
+    @pytest.mark.parametrize("body, field", [
+        ("  sets:\n    A: {path: '/x/{missing}'}\n", "operation.sets.A.path"),
+        ("  sets:\n    A: {path: x}\n", "operation.sets.A.path"),
+        ("  sets:\n    A: {path: /x, returns: many}\n", "operation.sets.A.returns"),
+        ("  sets:\n    A: {path: /x, query: {q: {parameter: Nope}}}\n", "operation.sets.A.query.q"),
+        ("  sets:\n    A: {path: /x, redirect: {to: B}}\n", "operation.sets.A.redirect"),
+        ("  sets:\n    A: {path: /x, methd: GET}\n", "operation.sets.A"),
+        ("  headers: {X-Bad: \"a\\r\\nb\"}\n", "operation.headers"),
+    ])
+    def test_bad_operations(self, tmp_path, body, field):
+        err = refused(tmp_path, GOOD + "operation:\n" + body)
+        assert err.field == field
 
     def test_missing_required_keys(self, tmp_path):
         assert refused(tmp_path, "name: Test-Thing\n").field == "parameters"
