@@ -138,6 +138,10 @@ def __getattr__(name: str) -> Any:
     # Module functions made from specs: get_thread_run, ...
     if name.startswith("_"):
         raise AttributeError(name)
+    if name == "variables":  # session variables named by -ErrorVariable and the like on a command line
+        from .runtime import variables
+
+        return variables
     from .registry import REGISTRY
 
     command = REGISTRY.by_function_name(name)

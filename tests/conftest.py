@@ -21,3 +21,35 @@ def gtr() -> Command:
 @pytest.fixture(scope="session")
 def widget() -> Command:
     return Command(load_spec_file(SPECS / "Set-Widget.yaml"))
+
+
+KEY = "sk-proj-SECRETKEY0123456789abcdefXYZ"
+
+
+@pytest.fixture
+def server():
+    """A fresh, seeded bundled server on an ephemeral loopback port."""
+    from pyopenai_ps.server import LocalServer
+
+    with LocalServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def api(server, monkeypatch):
+    """The package pointed at ``server`` through its globals, with a known key and no real sleeping."""
+    for name in ("OPENAI_API_KEY", "OPENAI_ORGANIZATION", "OPENAI_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pyopenai_ps, "OPENAI_API_BASE", server.base_url, raising=False)
+    monkeypatch.setattr(pyopenai_ps, "OPENAI_API_KEY", KEY, raising=False)
+    monkeypatch.setattr(pyopenai_ps, "OPENAI_ORGANIZATION", None, raising=False)
+    slept: list[float] = []
+    import pyopenai_ps.transport as transport
+
+    monkeypatch.setattr(transport, "sleep", slept.append)
+    from pyopenai_ps import runtime
+
+    runtime.variables.clear()
+    server.slept = slept
+    server.key = KEY
+    return server

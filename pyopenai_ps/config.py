@@ -1,0 +1,82 @@
+"""Where a call's key, organization and API base come from.
+
+In order: the cmdlet's parameter, then the package's global, then the
+environment variable, as PSOpenAI reads ``$global:OPENAI_API_KEY`` then
+``$env:OPENAI_API_KEY``.  The Python equivalent of PowerShell's ``$global:``
+variables is an attribute of the package::
+
+    import pyopenai_ps
+    pyopenai_ps.OPENAI_API_KEY = "sk-..."        # like $global:OPENAI_API_KEY
+    pyopenai_ps.OPENAI_ORGANIZATION = "org-..."  # like $global:OPENAI_ORGANIZATION
+    pyopenai_ps.OPENAI_API_BASE = "http://127.0.0.1:8080/v1"
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from .errors import ConfigurationError
+from .secure import SecureString
+from .types import ConversionFailure, resolve_type
+
+__all__ = ["DEFAULT_API_BASE", "global_setting", "resolve_api_key", "resolve_organization", "resolve_api_base"]
+
+DEFAULT_API_BASE = "https://api.openai.com/v1"
+
+
+def global_setting(name: str) -> Any:
+    """The package-level global of that name, or None (never the module's lazy attributes)."""
+    package = sys.modules.get("pyopenai_ps")
+    return None if package is None else vars(package).get(name)
+
+
+def _first(bound: Any, name: str) -> tuple[Any, str]:
+    if bound is not None:
+        return bound, "parameter"
+    value = global_setting(name)
+    if value is not None and value != "":
+        return value, f"pyopenai_ps.{name}"
+    value = os.environ.get(name)
+    if value:
+        return value, f"environment variable {name}"
+    return None, ""
+
+
+def resolve_api_key(bound: Any) -> SecureString:
+    value, where = _first(bound, "OPENAI_API_KEY")
+    if value is None:
+        raise ConfigurationError(
+            "No API key was found. Give -ApiKey, or set pyopenai_ps.OPENAI_API_KEY or the environment variable "
+            "OPENAI_API_KEY.",
+            setting="ApiKey",
+        )
+    if isinstance(value, SecureString):
+        key = value
+    elif isinstance(value, str):
+        key = SecureString(value)
+    else:
+        raise ConfigurationError(f"The API key from {where} must be a string or a SecureString.", setting="ApiKey")
+    text = key.reveal()
+    if not text.strip() or any(ch in text for ch in "\r\n\0"):
+        # never show the key itself, only what is wrong with it
+        raise ConfigurationError(f"The API key from {where} is empty or holds a line break.", setting="ApiKey")
+    return key
+
+
+def resolve_organization(bound: Any) -> str | None:
+    value, _ = _first(bound, "OPENAI_ORGANIZATION")
+    return None if value in (None, "") else str(value)
+
+
+def resolve_api_base(bound: Any) -> str:
+    value, where = _first(bound, "OPENAI_API_BASE")
+    if value is None:
+        return DEFAULT_API_BASE
+    if where == "parameter":
+        return str(value)
+    try:
+        return resolve_type("Uri").convert(value, "ApiBase")
+    except ConversionFailure as exc:
+        raise ConfigurationError(f"The API base from {where} is not usable: {exc.detail}", setting="ApiBase") from None

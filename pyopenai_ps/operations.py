@@ -1,0 +1,247 @@
+"""The generic executor: one bound call of any spec becomes HTTP requests and output objects.
+
+Nothing here knows threads or runs; it follows the spec's ``operation``
+section (see :mod:`.opspec`): fill the path, query and headers, send through
+the transport, read one object, one page or every page, and wrap the results.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode
+
+import attrs
+
+from ._version import __version__
+from .binding import Binding
+from .config import resolve_api_base, resolve_api_key, resolve_organization
+from .errors import ConfigurationError, PaginationError, ResponseFormatError
+from .opspec import Connection, SetOperation, ValueSource
+from .output import PSObject
+from .records import read_id
+from .secure import SecureString, mask_secret
+from .transport import HTTPResult, RetryEvent, send
+
+__all__ = ["ClientSettings", "Reporter", "settings_for", "run_binding", "USER_AGENT", "MORE_DATA_WARNING"]
+
+MORE_DATA_WARNING = "There is more data that has not been retrieved."
+USER_AGENT = f"pyopenai_ps/{__version__} (Python {platform.python_version()})"
+
+
+class Reporter(Protocol):
+    """Where the executor reports; the runtime implements it per call."""
+
+    verbose_enabled: bool
+    debug_enabled: bool
+
+    def verbose(self, message: str) -> None: ...
+    def debug(self, message: str) -> None: ...
+    def warning(self, message: str) -> None: ...
+
+
+@attrs.frozen(repr=False)
+class ClientSettings:
+    api_key: SecureString
+    api_base: str
+    organization: str | None = None
+    timeout: float | None = None
+    max_retries: int = 0
+    extra_query: Mapping[str, Any] = attrs.field(factory=dict)
+    extra_headers: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def __repr__(self) -> str:
+        return f"ClientSettings(api_base={self.api_base!r}, organization={self.organization!r}, api_key=<hidden>)"
+
+
+def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
+    """Resolve key, base and the rest for one binding (parameter, then global, then environment)."""
+
+    def value(name: str | None) -> Any:
+        return binding.get(name) if name else None
+
+    timeout = value(connection.timeout)
+    return ClientSettings(
+        api_key=resolve_api_key(value(connection.api_key)),
+        api_base=resolve_api_base(value(connection.api_base)),
+        organization=resolve_organization(value(connection.organization)),
+        timeout=float(timeout) if timeout else None,
+        max_retries=int(value(connection.max_retries) or 0),
+        extra_query=dict(value(connection.extra_query) or {}),
+        extra_headers=dict(value(connection.extra_headers) or {}),
+    )
+
+
+def _resolve(source: ValueSource, binding: Binding) -> Any:
+    if source.read_id is not None:
+        return read_id(binding.get(source.read_id), source.prefix, source.keys, accept_string=source.strings)
+    if source.parameter is not None:
+        return binding.get(source.parameter)
+    return source.value
+
+
+def _segment(value: Any, name: str) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        raise ConfigurationError(f"The path value '{name}' is empty.", setting=name)
+    encoded = quote(text, safe="")
+    if encoded.strip(".") == "":  # '.' and '..' would be folded away by URL normalization
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def _query_text(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+def _check_header(name: str, value: str, label: str) -> None:
+    if any(ch in name + value for ch in "\r\n\0"):
+        raise ConfigurationError(f"The header {label} cannot contain a line break or NUL character.", setting=label)
+
+
+class _Request:
+    """One operation, planned: the URL without the page cursor, and the headers."""
+
+    def __init__(self, operation: SetOperation, binding: Binding, settings: ClientSettings,
+                 preset: Mapping[str, Any]) -> None:
+        self.operation = operation
+        path = operation.path
+        for name in operation.placeholders:
+            raw = preset[name] if name in preset else _resolve(operation.path_values[name], binding)
+            if raw is None:
+                raise ConfigurationError(f"No value for the path value '{name}'.", setting=name)
+            path = path.replace("{" + name + "}", _segment(raw, name))
+        self.base_url = settings.api_base.rstrip("/") + path
+        query: dict[str, str] = {}
+        for name, source in operation.query:
+            found = _resolve(source, binding)
+            if found is not None:
+                query[name] = _query_text(found)
+        for name, found in settings.extra_query.items():
+            query[str(name)] = _query_text(found)
+        self.query = query
+
+        headers = {"Authorization": "Bearer " + settings.api_key.reveal(), "User-Agent": USER_AGENT}
+        if settings.organization:
+            _check_header("OpenAI-Organization", settings.organization, "OpenAI-Organization (from -Organization)")
+            headers["OpenAI-Organization"] = settings.organization
+        headers.update(operation.headers)
+        for name, found in settings.extra_headers.items():
+            text_name, text_value = str(name), "" if found is None else str(found)
+            _check_header(text_name, text_value, f"'{text_name}' (from -AdditionalHeaders)")
+            for existing in [k for k in headers if k.lower() == text_name.lower()]:
+                del headers[existing]
+            headers[text_name] = text_value
+        self.headers = headers
+        self.settings = settings
+
+    def url(self, extra: Mapping[str, str] | None = None) -> str:
+        query = dict(self.query)
+        if extra:
+            query.update(extra)
+        return f"{self.base_url}?{urlencode(query, quote_via=quote)}" if query else self.base_url
+
+    def send(self, url: str, reporter: Reporter) -> tuple[HTTPResult, Any]:
+        method = self.operation.method
+        if reporter.verbose_enabled or reporter.debug_enabled:
+            reporter.verbose(f"{method} {url}")
+        if reporter.debug_enabled:
+            reporter.debug("Request headers: " + _shown_headers(self.headers))
+
+        def on_retry(event: RetryEvent) -> None:
+            if reporter.verbose_enabled or reporter.debug_enabled:
+                reporter.verbose(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}")
+
+        result = send(method, url, headers=self.headers, timeout=self.settings.timeout,
+                      max_retries=self.settings.max_retries, on_retry=on_retry)
+        if reporter.verbose_enabled or reporter.debug_enabled:
+            reporter.verbose(
+                f"{result.status} {result.reason} ({len(result.body)} bytes, request id {result.request_id or '-'}) "
+                f"in {result.elapsed * 1000:.1f} ms"
+            )
+        if reporter.debug_enabled:
+            reporter.debug("Response headers: " + _shown_headers(dict(result.headers)))
+            reporter.debug("Response body: " + result.body.decode("utf-8", "replace")[:65536])
+        return result, result.json()
+
+
+def _shown_headers(headers: Mapping[str, str]) -> str:
+    shown = {}
+    for name, value in headers.items():
+        if name.lower() == "authorization" and value.startswith("Bearer "):
+            value = "Bearer " + mask_secret(value[len("Bearer "):])
+        elif name.lower() in ("api-key", "x-api-key", "cookie", "proxy-authorization"):
+            value = "<hidden>"
+        shown[name] = value
+    return ", ".join(f"{k}: {v}" for k, v in shown.items())
+
+
+def _wrap(item: Any, operation: SetOperation, result: HTTPResult) -> PSObject:
+    if not isinstance(item, dict):
+        raise ResponseFormatError(
+            f"Expected a JSON object from {operation.method} {operation.path}, got {type(item).__name__}.",
+            status_code=result.status,
+            request_id=result.request_id,
+        )
+    return PSObject(item, operation.output.type_name, operation.output.timestamps)
+
+
+def run_binding(binding: Binding, settings: ClientSettings, reporter: Reporter) -> Iterator[PSObject]:
+    """Execute one binding; yields output objects as pages arrive."""
+    spec = binding.command.spec.operation
+    if spec is None or binding.parameter_set not in spec.sets:
+        raise ConfigurationError(
+            f"{binding.command.name} has no operation for parameter set '{binding.parameter_set}' in its spec.",
+            setting="operation",
+        )
+    operation = spec.sets[binding.parameter_set]
+    preset: dict[str, Any] = {}
+    if operation.redirect is not None:
+        values = {name: _resolve(source, binding) for name, source in operation.redirect.values}
+        if all(v is not None for v in values.values()):
+            operation, preset = spec.sets[operation.redirect.to], values
+    request = _Request(operation, binding, settings, preset)
+    if operation.returns == "object":
+        result, data = request.send(request.url(), reporter)
+        yield _wrap(data, operation, result)
+        return
+    yield from _pages(request, binding, reporter)
+
+
+def _pages(request: _Request, binding: Binding, reporter: Reporter) -> Iterator[PSObject]:
+    operation = request.operation
+    paging = operation.pagination
+    cursor: str | None = None
+    seen: set[str] = set()
+    while True:
+        extra = {paging.cursor: cursor} if cursor is not None else None
+        result, page = request.send(request.url(extra), reporter)
+        if not isinstance(page, dict) or not isinstance(page.get(paging.items), list):
+            raise ResponseFormatError(
+                f"Expected a list object with '{paging.items}' from {operation.method} {operation.path}.",
+                status_code=result.status,
+                request_id=result.request_id,
+            )
+        for item in page[paging.items]:
+            yield _wrap(item, operation, result)
+        has_more = page.get(paging.has_more) is True
+        if not has_more:
+            return
+        if operation.returns == "page":
+            unless = operation.more_warning_unless_bound
+            if operation.more_warning and not (unless and binding.is_bound(unless)):
+                reporter.warning(MORE_DATA_WARNING)
+            return
+        following = page.get(paging.next_from)
+        if not isinstance(following, str) or not following:
+            reporter.warning(MORE_DATA_WARNING)  # has_more without a cursor: stop rather than loop
+            return
+        if following in seen:
+            raise PaginationError(
+                f"The listing did not advance: the server returned the cursor '{following}' again.", cursor=following
+            )
+        seen.add(following)
+        cursor = following

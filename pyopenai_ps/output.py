@@ -1,0 +1,165 @@
+"""Output objects: the Python stand-in for the PSCustomObjects PSOpenAI returns.
+
+A :class:`PSObject` wraps the JSON object the API sent.  Properties read as
+attributes or items (``run.status``, ``run["status"]``, case-insensitively as
+in PowerShell), nested objects wrap on access, and the named timestamp fields
+read as timezone-aware datetimes, converted on first access only.  It is a
+read-only ``Mapping``, so piping one back into a cmdlet binds its properties
+by name like a dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+__all__ = ["PSObject", "wrap"]
+
+_BASE_TYPE_NAMES = ("System.Management.Automation.PSCustomObject", "System.Object")
+
+
+def _to_datetime(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return value
+    return value
+
+
+def wrap(value: Any) -> Any:
+    """Nested JSON as output objects: dicts become PSObjects, lists are wrapped item by item."""
+    if isinstance(value, dict):
+        return PSObject(value)
+    if isinstance(value, list):
+        return [wrap(item) for item in value]
+    return value
+
+
+class PSObject(Mapping[str, Any]):
+    """One object of output, with attribute and item access."""
+
+    __slots__ = ("_data", "_type_names", "_timestamps", "_cache", "_lower")
+
+    def __init__(
+        self, data: dict[str, Any], type_name: str | None = None, timestamps: tuple[str, ...] | frozenset[str] = ()
+    ) -> None:
+        object.__setattr__(self, "_data", data)
+        names = (type_name, *_BASE_TYPE_NAMES) if type_name else _BASE_TYPE_NAMES
+        object.__setattr__(self, "_type_names", names)
+        object.__setattr__(self, "_timestamps", frozenset(timestamps))
+        object.__setattr__(self, "_cache", {})
+        object.__setattr__(self, "_lower", None)
+
+    @property
+    def type_names(self) -> tuple[str, ...]:
+        """PowerShell's ``PSTypeNames``: the most specific first."""
+        return self._type_names
+
+    # --- Mapping -------------------------------------------------------------------------
+
+    def _key(self, name: str) -> str:
+        if name in self._data:
+            return name
+        lower = self._lower
+        if lower is None:
+            lower = {}
+            for key in self._data:
+                lower.setdefault(key.lower(), key)
+            object.__setattr__(self, "_lower", lower)
+        try:
+            return lower[name.lower()]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        key = self._key(name)
+        cache = self._cache
+        if key in cache:
+            return cache[key]
+        raw = self._data[key]
+        if key in self._timestamps:
+            value = _to_datetime(raw)
+        elif isinstance(raw, (dict, list)):
+            value = wrap(raw)
+        else:
+            return raw
+        cache[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        try:
+            self._key(name)
+        except KeyError:
+            return False
+        return True
+
+    # --- attributes ----------------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"{self._type_names[0]} has no property '{name}'") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("output objects are read-only; use to_dict() for a mutable copy")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | {k for k in self._data if k.isidentifier()})
+
+    # --- conversions ---------------------------------------------------------------------
+
+    def to_dict(self, *, dates: Literal["unix", "iso", "datetime"] = "unix") -> dict[str, Any]:
+        """A plain dict copy. ``dates``: timestamps as sent (``unix``), ISO 8601 text, or datetimes."""
+        if dates == "unix":
+            return _plain(self._data)
+        result = {}
+        for key, raw in self._data.items():
+            if key in self._timestamps and raw is not None:
+                moment = _to_datetime(raw)
+                result[key] = moment.isoformat() if dates == "iso" and isinstance(moment, datetime) else moment
+            else:
+                result[key] = _plain(raw)
+        return result
+
+    def __repr__(self) -> str:
+        shown = []
+        for key in ("id", "object", "status"):
+            if key in self._data:
+                shown.append(f"{key}={self._data[key]!r}")
+        if not shown:
+            shown = [f"{k}={v!r}" for k, v in list(self._data.items())[:3]]
+        return f"<{self._type_names[0]} {' '.join(shown)}>"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PSObject):
+            return self._data == other._data and self._type_names == other._type_names
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PSObject, (self._data, self._type_names[0] if len(self._type_names) > 2 else None,
+                           tuple(self._timestamps)))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

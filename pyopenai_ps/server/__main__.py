@@ -1,0 +1,71 @@
+"""``python -m pyopenai_ps.server``: run the local server in the foreground.
+
+Prints ``Serving on http://HOST:PORT/v1`` once it listens (flushed, so a
+parent process can read it from a pipe) and stops cleanly on SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Sequence
+
+from .app import LocalServer
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pyopenai_ps.server",
+        description="Serve an OpenAI-compatible stand-in API (runs, threads, ...) on loopback.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="port to listen on (default 0: any free port, printed at start)")
+    parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY",
+                        help="accept only this bearer key (repeatable; default: any key)")
+    parser.add_argument("--no-seed", action="store_true", help="start with an empty store")
+    parser.add_argument("--seed-runs", metavar="THREAD=N", action="append", default=[],
+                        help="also add N generated runs to THREAD (repeatable)")
+    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    server = LocalServer(args.host, args.port, api_keys=args.api_keys,
+                         seed=not args.no_seed, verbose=args.verbose)
+    for spec in args.seed_runs:
+        thread_id, _, count = spec.partition("=")
+        if not thread_id or not count.isdigit():
+            print(f"--seed-runs expects THREAD=N, got {spec!r}", file=sys.stderr)
+            return 2
+        server.store.add_runs(thread_id, int(count))
+
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, on_signal)
+
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"Cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Serving on {server.base_url}", flush=True)
+    try:
+        # A timed wait keeps the main thread responsive to signals everywhere.
+        while not stopping.wait(0.2):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
