@@ -39,6 +39,7 @@ class Reporter(Protocol):
     def verbose(self, message: str) -> None: ...
     def debug(self, message: str) -> None: ...
     def warning(self, message: str) -> None: ...
+    def progress(self, pages: int, objects: int) -> None: ...
 
 
 @attrs.frozen(repr=False)
@@ -216,6 +217,7 @@ def _pages(request: _Request, binding: Binding, reporter: Reporter) -> Iterator[
     paging = operation.pagination
     cursor: str | None = None
     seen: set[str] = set()
+    pages = objects = 0
     while True:
         extra = {paging.cursor: cursor} if cursor is not None else None
         result, page = request.send(request.url(extra), reporter)
@@ -225,7 +227,12 @@ def _pages(request: _Request, binding: Binding, reporter: Reporter) -> Iterator[
                 status_code=result.status,
                 request_id=result.request_id,
             )
-        for item in page[paging.items]:
+        items = page[paging.items]
+        pages += 1
+        objects += len(items)
+        if operation.returns == "all":
+            reporter.progress(pages, objects)
+        for item in items:
             yield _wrap(item, operation, result)
         has_more = page.get(paging.has_more) is True
         if not has_more:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .binding import Binding
@@ -42,7 +42,17 @@ from .errors import (
 )
 from .operations import run_binding, settings_for
 
-__all__ = ["Invocation", "call_command", "stream_command", "pipe_command", "invoke_line", "variables", "LOGGER"]
+__all__ = [
+    "Invocation",
+    "call_command",
+    "stream_command",
+    "pipe_command",
+    "invoke_line",
+    "stream_line",
+    "variables",
+    "LOGGER",
+    "ProgressHook",
+]
 
 LOGGER = logging.getLogger("pyopenai_ps")
 
@@ -63,6 +73,9 @@ class _StreamLabels(logging.Formatter):
 # Used only for a call given -Verbose or -Debug when the program has configured no logging.
 _FALLBACK = logging.StreamHandler(sys.stderr)
 _FALLBACK.setFormatter(_StreamLabels())
+
+#: Called as ``hook(command_name, pages, objects)`` while a listing follows its pages.
+ProgressHook = Callable[[str, int, int], None]
 
 
 class ActionPreferenceStopError(PSOpenAIError):
@@ -115,10 +128,16 @@ class CallOptions:
 class CallReporter:
     """Reports for one call only (see the module docstring)."""
 
-    def __init__(self, options: CallOptions) -> None:
+    def __init__(self, options: CallOptions, progress: ProgressHook | None = None) -> None:
         self.options = options
         self.verbose_enabled = options.verbose or options.debug or LOGGER.isEnabledFor(logging.INFO)
         self.debug_enabled = options.debug or LOGGER.isEnabledFor(logging.DEBUG)
+        self._progress = progress if options.progress else None
+
+    def progress(self, pages: int, objects: int) -> None:
+        """Pages and objects read so far by a listing that follows every page."""
+        if self._progress is not None:
+            self._progress(self.options.command_name, pages, objects)
 
     def _emit(self, level: int, message: str, forced: bool) -> None:
         if not forced and not LOGGER.isEnabledFor(level):
@@ -167,13 +186,15 @@ class Invocation:
         arguments: Iterable[Any] = (),
         keywords: Mapping[str, Any] | None = None,
         records: Iterable[Any] | None = None,
+        *,
+        progress: ProgressHook | None = None,
     ) -> None:
         self.command = command
         self.state = command.bind_arguments(arguments, keywords or {}, expect_pipeline=records is not None)
         params = command.compiled.parameters
         common = {params[i].name: v for i, v in self.state.bound.items() if params[i].is_common}
         self.options = CallOptions(command, common)
-        self.reporter = CallReporter(self.options)
+        self.reporter = CallReporter(self.options, progress)
         self.records = records
         operation = command.spec.operation
         if operation is None:
@@ -250,6 +271,11 @@ def pipe_command(command: Command, records: Any, args: tuple[Any, ...], kwargs: 
 
 def invoke_line(line: str, *, input: Any = None) -> list[Any]:
     """Run a PowerShell line: every command binds before anything is sent, then objects flow through."""
+    return list(stream_line(line, input=input))
+
+
+def stream_line(line: str, *, input: Any = None, progress: ProgressHook | None = None) -> Iterator[Any]:
+    """Bind every command of a PowerShell line now; yield the last command's objects lazily."""
     from .psline import parse_line
     from .registry import REGISTRY
 
@@ -263,6 +289,6 @@ def invoke_line(line: str, *, input: Any = None) -> list[Any]:
         records = as_records(input)
     stream: Iterable[Any] | None = records
     for call in pipeline.commands:
-        stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream)
+        stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream, progress=progress)
     assert stream is not None
-    return list(stream)
+    return iter(stream)

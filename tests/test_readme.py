@@ -22,3 +22,12 @@ def test_binding_examples_run():
     assert blocks
     for block in blocks:
         exec(compile(block, str(README), "exec"), {})
+
+
+@pytest.mark.skipif(not README.exists(), reason="README.md is not beside the tests")
+def test_running_examples_run_against_the_bundled_server(api):
+    blocks = [b for b in python_blocks() if "ps.get_thread_run(" in b and "ps.bind(" not in b]
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {})
+    assert len(api.requests) >= 4

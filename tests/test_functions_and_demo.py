@@ -1,0 +1,58 @@
+"""Module functions made from specs, and the demo."""
+
+from __future__ import annotations
+
+import inspect
+import io
+
+import pytest
+
+import pyopenai_ps as ps
+
+
+def test_every_spec_is_a_module_function():
+    for name in ps.get_commands():
+        command = ps.get_command(name)
+        function = getattr(ps, command.function_name)
+        assert function.command is command
+        assert function.__name__ == command.function_name
+        assert command.function_name in dir(ps)
+
+
+def test_signature_and_docstring_come_from_the_spec():
+    signature = inspect.signature(ps.get_thread_run)
+    names = list(signature.parameters)
+    assert names[0] == "args" and {"run_id", "input_object", "limit", "max_retry_count", "api_key"} <= set(names)
+    doc = ps.get_thread_run.__doc__
+    assert doc.startswith("Gets one run of a thread") and "aliases: Thread, thread_id" in doc
+    assert "after" not in names or "hidden" not in doc  # hidden parameters stay out of the help text
+
+
+def test_the_same_function_object_each_time():
+    assert ps.get_thread_run is ps.get_thread_run
+
+
+def test_unknown_attribute():
+    with pytest.raises(AttributeError):
+        ps.get_nothing_at_all  # noqa: B018
+
+
+def test_function_of_a_spec_loaded_at_run_time(tmp_path, api):
+    spec = tmp_path / "Get-RunAgain.yaml"
+    source = ps.get_command("Get-ThreadRun").spec.source
+    spec.write_text(open(source, encoding="utf-8").read().replace("name: Get-ThreadRun", "name: Get-RunAgain"))
+    ps.load_spec(spec)
+    run = ps.get_run_again(thread_id="thread_abc123", run_id="run_abc123")
+    assert run.id == "run_abc123"
+
+
+def test_demo_runs_both_examples():
+    out = io.StringIO()
+    from pyopenai_ps.demo import run_demo
+
+    assert run_demo(out) == 0
+    text = out.getvalue()
+    assert "PS> Get-ThreadRun -RunID 'run_abc123' -Thread 'thread_abc123'" in text
+    assert "id                    : run_abc123" in text
+    assert "# 2 requests, 8 runs listed" in text
+    assert "OPENAI_API_KEY" not in vars(ps)
