@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-seed", action="store_true", help="start with an empty store")
     parser.add_argument("--seed-runs", metavar="THREAD=N", action="append", default=[],
                         help="also add N generated runs to THREAD (repeatable)")
+    parser.add_argument("--no-record", action="store_true",
+                        help="do not record requests (long benchmark runs)")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
     return parser
 
@@ -35,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     server = LocalServer(args.host, args.port, api_keys=args.api_keys,
-                         seed=not args.no_seed, verbose=args.verbose)
+                         seed=not args.no_seed, verbose=args.verbose,
+                         record=not args.no_record)
     for spec in args.seed_runs:
         thread_id, _, count = spec.partition("=")
         if not thread_id or not count.isdigit():

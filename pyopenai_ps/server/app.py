@@ -47,6 +47,8 @@ class LocalServer:
     (others get 401 ``invalid_api_key``); without it any non-empty bearer key
     is.  ``seed`` fills the store with the seed world.  ``verbose`` turns on
     the standard library's access log and error tracebacks on stderr.
+    ``record=False`` skips recording requests (for long benchmark runs, where
+    the record would only grow).
 
     Use it as a context manager, or call ``start()`` / ``stop()``.  ``stop()``
     also closes idle keep-alive connections, so no handler thread outlives it
@@ -55,13 +57,14 @@ class LocalServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  api_keys: Iterable[str] | None = None, seed: bool = True,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, record: bool = True) -> None:
         if isinstance(api_keys, str):
             api_keys = [api_keys]  # a lone key, not a set of one-character keys
         self.host = host
         self.api_keys: frozenset[str] | None = (
             frozenset(api_keys) if api_keys is not None else None)
         self.verbose = verbose
+        self.record = record
         self._seed = seed
         self._requested_port = port
         self._port: int | None = None

@@ -184,10 +184,11 @@ class Handler(BaseHTTPRequestHandler):
 
         headers = self._header_dict()
         query = parse_qs(query_string, keep_blank_values=True)
-        self.app._requests.append(RecordedRequest(
-            method=method, path=path, query=query, headers=headers, body=body,
-            connection_id=self.connection_id, time=time.monotonic(),
-            request_id=request_id, target=target))
+        if self.app.record:
+            self.app._requests.append(RecordedRequest(
+                method=method, path=path, query=query, headers=headers, body=body,
+                connection_id=self.connection_id, time=time.monotonic(),
+                request_id=request_id, target=target))
 
         fault = self.app.faults.take(path)
         kind = fault.kind if fault is not None else None

@@ -12,11 +12,11 @@ All public methods are thread-safe (one re-entrant lock per store).
 from __future__ import annotations
 
 import copy
-import json
 import threading
 from typing import Any, Iterable
 
 from . import objects
+from .collection import BadCursor, Collection, NotFound
 
 __all__ = ["Store", "NotFound", "BadCursor", "KINDS"]
 
@@ -25,135 +25,6 @@ KINDS = {
     "thread": (), "run": ("thread",), "message": ("thread",),
     "step": ("thread", "run"), "assistant": (), "batch": (),
 }
-
-_PAGE_CACHE_MAX = 4096  # per collection; dropped wholesale when full
-
-
-class NotFound(LookupError):
-    """No object of kind ``noun`` has id ``ident`` (in the given scope)."""
-
-    def __init__(self, noun: str, ident: str) -> None:
-        super().__init__(f"{noun} {ident!r} not found")
-        self.noun = noun
-        self.ident = ident
-
-
-class BadCursor(ValueError):
-    """A pagination cursor (``after``/``before``) names no object of the listed collection."""
-
-    def __init__(self, param: str, noun: str, ident: str) -> None:
-        super().__init__(f"{param}: {noun} {ident!r} not found")
-        self.param = param
-        self.noun = noun
-        self.ident = ident
-
-
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-class _Collection:
-    """Objects of one kind in one scope, ordered by ``(created_at, insertion order)``."""
-
-    def __init__(self, noun: str) -> None:
-        self.noun = noun
-        self._objs: dict[str, dict[str, Any]] = {}
-        self._rendered: dict[str, bytes] = {}
-        self._keys: dict[str, tuple[int, int]] = {}
-        self._asc: list[str] | None = None
-        self._pos: dict[str, int] | None = None
-        self._pages: dict[tuple[Any, ...], bytes] = {}
-        self._seq = 0
-        self.max_created = -1
-
-    def __len__(self) -> int:
-        return len(self._objs)
-
-    def __contains__(self, ident: object) -> bool:
-        return ident in self._objs
-
-    def put(self, obj: dict[str, Any]) -> None:
-        ident = obj["id"]
-        old = self._keys.get(ident)
-        seq = old[1] if old else self._seq
-        if old is None:
-            self._seq += 1
-        created = obj.get("created_at")
-        created = created if isinstance(created, int) else 0
-        self._keys[ident] = (created, seq)
-        self._objs[ident] = obj
-        self._rendered.pop(ident, None)
-        self.max_created = max(self.max_created, created)
-        self._asc = self._pos = None
-        self._pages.clear()
-
-    def get(self, ident: str) -> dict[str, Any] | None:
-        return self._objs.get(ident)
-
-    def rendered(self, ident: str) -> bytes | None:
-        data = self._rendered.get(ident)
-        if data is None:
-            obj = self._objs.get(ident)
-            if obj is None:
-                return None
-            data = self._rendered[ident] = _dumps(obj)
-        return data
-
-    def ids(self) -> list[str]:
-        """Ids in ascending creation order (do not mutate the result)."""
-        if self._asc is None:
-            self._asc = sorted(self._keys, key=self._keys.__getitem__)
-            self._pos = {ident: i for i, ident in enumerate(self._asc)}
-        return self._asc
-
-    def page(self, limit: int, order: str, after: str | None, before: str | None,
-             where: tuple[str, Any] | None = None) -> bytes:
-        """One list page as JSON bytes; see ``Store.list_bytes`` for the rules."""
-        key = (limit, order, after, before, where)
-        cached = self._pages.get(key)
-        if cached is not None:
-            return cached
-        ids = self.ids()
-        pos = self._pos
-        assert pos is not None
-        if where is not None:
-            field, value = where
-            ids = [i for i in ids if self._objs[i].get(field) == value]
-            pos = {ident: i for i, ident in enumerate(ids)}
-        n = len(ids)
-
-        def index(cursor: str, param: str) -> int:
-            # Position of the cursor in the requested order.
-            p = pos.get(cursor)
-            if p is None:
-                raise BadCursor(param, self.noun, cursor)
-            return p if order == "asc" else n - 1 - p
-
-        start = index(after, "after") + 1 if after is not None else 0
-        end = index(before, "before") if before is not None else n
-        end = max(end, start)
-        if before is not None and after is None:
-            # Only 'before': the items nearest the cursor, still in the requested order.
-            lo, hi = max(start, end - limit), end
-            has_more = lo > start
-        else:
-            lo, hi = start, min(end, start + limit)
-            has_more = hi < end
-        if order == "asc":
-            chosen = ids[lo:hi]
-        else:
-            chosen = ids[n - hi:n - lo][::-1]
-        body = b"".join((
-            b'{"object":"list","data":[',
-            b",".join(self.rendered(i) or b"null" for i in chosen),
-            b'],"first_id":', _dumps(chosen[0] if chosen else None),
-            b',"last_id":', _dumps(chosen[-1] if chosen else None),
-            b',"has_more":', b"true" if has_more else b"false", b"}",
-        ))
-        if len(self._pages) >= _PAGE_CACHE_MAX:
-            self._pages.clear()
-        self._pages[key] = body
-        return body
 
 
 class Store:
@@ -178,12 +49,12 @@ class Store:
     # --- lifecycle -----------------------------------------------------------------
 
     def _reset_state(self) -> None:
-        self._threads = _Collection("thread")
-        self._runs: dict[str, _Collection] = {}
-        self._messages: dict[str, _Collection] = {}
-        self._steps: dict[tuple[str, str], _Collection] = {}
-        self._assistants = _Collection("assistant")
-        self._batches = _Collection("batch")
+        self._threads = Collection("thread")
+        self._runs: dict[str, Collection] = {}
+        self._messages: dict[str, Collection] = {}
+        self._steps: dict[tuple[str, str], Collection] = {}
+        self._assistants = Collection("assistant")
+        self._batches = Collection("batch")
         self._counters: dict[str, int] = {}
         # Objects added without created_at get times after the whole seed world.
         self._clock = objects.EPOCH + 86_400
@@ -207,7 +78,7 @@ class Store:
 
     # --- helpers ------------------------------------------------------------------
 
-    def _new_id(self, prefix: str, taken: _Collection) -> str:
+    def _new_id(self, prefix: str, taken: Collection) -> str:
         n = self._counters.get(prefix, 0)
         while True:
             n += 1
@@ -216,14 +87,14 @@ class Store:
                 self._counters[prefix] = n
                 return ident
 
-    def _created_at(self, coll: _Collection, fields: dict[str, Any]) -> int:
+    def _created_at(self, coll: Collection, fields: dict[str, Any]) -> int:
         if "created_at" in fields:
             return fields.pop("created_at")
         stamp = max(self._clock, coll.max_created + 1)
         self._clock = stamp + 1
         return stamp
 
-    def _put(self, coll: _Collection, obj: dict[str, Any]) -> dict[str, Any]:
+    def _put(self, coll: Collection, obj: dict[str, Any]) -> dict[str, Any]:
         stored = copy.deepcopy(obj)
         coll.put(stored)
         return copy.deepcopy(stored)
@@ -238,8 +109,8 @@ class Store:
         with self._lock:
             thread_id = thread_id or self._new_id("thread_", self._threads)
             created = self._created_at(self._threads, fields)
-            self._runs.setdefault(thread_id, _Collection("run"))
-            self._messages.setdefault(thread_id, _Collection("message"))
+            self._runs.setdefault(thread_id, Collection("run"))
+            self._messages.setdefault(thread_id, Collection("message"))
             return self._put(self._threads, objects.make_thread(thread_id, created, **fields))
 
     def add_run(self, thread_id: str, run_id: str | None = None, *,
@@ -300,7 +171,7 @@ class Store:
             runs = self._runs.get(thread_id)
             if runs is None or run_id not in runs:
                 raise KeyError(f"no run {run_id!r} in thread {thread_id!r}")
-            steps = self._steps.setdefault((thread_id, run_id), _Collection("run step"))
+            steps = self._steps.setdefault((thread_id, run_id), Collection("run step"))
             step_id = step_id or self._new_id("step_", steps)
             created = self._created_at(steps, fields)
             return self._put(steps,
@@ -344,7 +215,7 @@ class Store:
 
     # --- reads for the server -----------------------------------------------------
 
-    def _collection(self, kind: str, scope: tuple[str, ...]) -> _Collection:
+    def _collection(self, kind: str, scope: tuple[str, ...]) -> Collection:
         if kind not in KINDS or len(scope) != len(KINDS[kind]):
             raise ValueError(f"bad kind/scope: {kind} {scope!r}")
         if kind == "thread":
@@ -363,7 +234,7 @@ class Store:
         run_id = scope[1]
         if run_id not in self._runs[thread_id]:
             raise NotFound("run", run_id)
-        return self._steps.get((thread_id, run_id)) or _Collection("run step")
+        return self._steps.get((thread_id, run_id)) or Collection("run step")
 
     def object_bytes(self, kind: str, ids: tuple[str, ...]) -> bytes:
         """The rendered object ``ids[-1]`` in scope ``ids[:-1]``; raises NotFound."""

@@ -601,6 +601,21 @@ def test_connection_ids_follow_tcp_connections(server):
     assert first.time <= second.time <= third.time
 
 
+def test_recording_can_be_switched_off():
+    with LocalServer(record=False) as srv:
+        assert call(srv, runs_path()).status == 200
+        assert srv.requests == []
+
+
+def test_bad_content_length_is_400_and_closes(shared_server):
+    with socket.create_connection(("127.0.0.1", shared_server.port), timeout=5) as sock:
+        sock.sendall(b"POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):  # the server closes after answering
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 400") and b"Connection: close" in data
+
+
 def test_clear_requests(server):
     call(server, runs_path())
     server.clear_requests()
