@@ -35,7 +35,7 @@ class Binding:
     The repr never shows a secret.
     """
 
-    __slots__ = ("command", "parameter_set", "bound", "defaults", "pipeline_input", "from_pipeline", "_secret")
+    __slots__ = ("command", "parameter_set", "bound", "defaults", "pipeline_input", "from_pipeline", "_secret", "_index")
 
     def __init__(
         self,
@@ -55,6 +55,7 @@ class Binding:
         self.pipeline_input = pipeline_input
         self.from_pipeline = from_pipeline
         self._secret = secret_names
+        self._index: dict[str, str] | None = None
 
     @property
     def command_name(self) -> str:
@@ -68,15 +69,14 @@ class Binding:
         return merged
 
     def _key(self, name: str) -> str | None:
-        for mapping in (self.bound, self.defaults):
-            if name in mapping:
-                return name
-        wanted = name.lower()
-        for mapping in (self.bound, self.defaults):
-            for key in mapping:
-                if key.lower() == wanted:
-                    return key
-        return None
+        if name in self.bound or name in self.defaults:
+            return name
+        index = self._index
+        if index is None:  # built on the first miss only: most lookups use canonical names
+            index = {key.lower(): key for key in self.defaults}
+            index.update((key.lower(), key) for key in self.bound)
+            self._index = index
+        return index.get(name.lower())
 
     def __getitem__(self, name: str) -> Any:
         key = self._key(name)

@@ -180,14 +180,29 @@ def _shown_headers(headers: Mapping[str, str]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in shown.items())
 
 
+_FACTORIES: dict[int, Any] = {}
+
+
+def _factory(operation: SetOperation) -> Any:
+    make = _FACTORIES.get(id(operation))
+    if make is None or make[0] is not operation:
+        make = (operation, PSObject.factory(operation.output.type_name, operation.output.timestamps))
+        _FACTORIES[id(operation)] = make
+    return make[1]
+
+
+def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> ResponseFormatError:
+    return ResponseFormatError(
+        f"Expected a JSON object from {operation.method} {operation.path}, got {type(item).__name__}.",
+        status_code=result.status,
+        request_id=result.request_id,
+    )
+
+
 def _wrap(item: Any, operation: SetOperation, result: HTTPResult) -> PSObject:
     if not isinstance(item, dict):
-        raise ResponseFormatError(
-            f"Expected a JSON object from {operation.method} {operation.path}, got {type(item).__name__}.",
-            status_code=result.status,
-            request_id=result.request_id,
-        )
-    return PSObject(item, operation.output.type_name, operation.output.timestamps)
+        raise _not_an_object(item, operation, result)
+    return _factory(operation)(item)
 
 
 def run_binding(binding: Binding, settings: ClientSettings, reporter: Reporter) -> Iterator[PSObject]:
@@ -232,8 +247,11 @@ def _pages(request: _Request, binding: Binding, reporter: Reporter) -> Iterator[
         objects += len(items)
         if operation.returns == "all":
             reporter.progress(pages, objects)
+        make = _factory(operation)
         for item in items:
-            yield _wrap(item, operation, result)
+            if type(item) is not dict:
+                raise _not_an_object(item, operation, result)
+            yield make(item)
         has_more = page.get(paging.has_more) is True
         if not has_more:
             return

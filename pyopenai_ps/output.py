@@ -10,7 +10,7 @@ by name like a dict.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -45,12 +45,29 @@ class PSObject(Mapping[str, Any]):
     def __init__(
         self, data: dict[str, Any], type_name: str | None = None, timestamps: tuple[str, ...] | frozenset[str] = ()
     ) -> None:
-        object.__setattr__(self, "_data", data)
+        _set_data(self, data)
+        _set_type_names(self, (type_name, *_BASE_TYPE_NAMES) if type_name else _BASE_TYPE_NAMES)
+        _set_timestamps(self, frozenset(timestamps))
+        _set_cache(self, {})
+        _set_lower(self, None)
+
+    @classmethod
+    def factory(cls, type_name: str | None, timestamps: tuple[str, ...]) -> Callable[[dict[str, Any]], PSObject]:
+        """A maker of objects of one kind, for listings: the per-kind work is done once."""
         names = (type_name, *_BASE_TYPE_NAMES) if type_name else _BASE_TYPE_NAMES
-        object.__setattr__(self, "_type_names", names)
-        object.__setattr__(self, "_timestamps", frozenset(timestamps))
-        object.__setattr__(self, "_cache", {})
-        object.__setattr__(self, "_lower", None)
+        stamps = frozenset(timestamps)
+        new = object.__new__
+
+        def make(data: dict[str, Any]) -> PSObject:
+            obj = new(cls)
+            _set_data(obj, data)
+            _set_type_names(obj, names)
+            _set_timestamps(obj, stamps)
+            _set_cache(obj, {})
+            _set_lower(obj, None)
+            return obj
+
+        return make
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -163,3 +180,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+# Slot setters, bound once: the class refuses ordinary attribute assignment.
+_set_data = PSObject._data.__set__  # type: ignore[attr-defined]
+_set_type_names = PSObject._type_names.__set__  # type: ignore[attr-defined]
+_set_timestamps = PSObject._timestamps.__set__  # type: ignore[attr-defined]
+_set_cache = PSObject._cache.__set__  # type: ignore[attr-defined]
+_set_lower = PSObject._lower.__set__  # type: ignore[attr-defined]

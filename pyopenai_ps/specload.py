@@ -109,16 +109,38 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise SpecError(f"not valid safe YAML: {detail}", file=source) from None
 
 
-def load_spec_file(path: str | Path) -> CmdletSpec:
-    """Read one spec file; :class:`SpecError` if it is missing or malformed."""
+def load_spec_file(path: str | Path, *, cache: bool = True) -> CmdletSpec:
+    """Read one spec file; :class:`SpecError` if it is missing or malformed.
+
+    With ``cache``, the parsed YAML of a file that loaded cleanly is kept as JSON
+    (see :mod:`.speccache`), so a later start skips importing and running YAML.
+    """
     source = str(path)
+    if cache:
+        from .speccache import read_cached
+
+        data = read_cached(Path(path))
+        if data is not None:
+            try:
+                return spec_from_mapping(data, source=source)
+            except SpecError as exc:
+                raise exc.located(source) from None
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise SpecError(f"cannot read the file: {exc.strerror or exc}", file=source) from None
     except UnicodeDecodeError:
         raise SpecError("the file is not UTF-8 text", file=source) from None
-    return load_spec_text(text, source=source)
+    data = _parse_yaml(text, source)
+    try:
+        spec = spec_from_mapping(data, source=source)
+    except SpecError as exc:
+        raise exc.located(source) from None
+    if cache:
+        from .speccache import write_cached
+
+        write_cached(Path(path), data)
+    return spec
 
 
 def load_spec_text(text: str, *, source: str = "<string>") -> CmdletSpec:

@@ -68,6 +68,10 @@ _EXCERPT_CHARS = 200
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key"})
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: header names, methods
 _FORBIDDEN = ("\r", "\n", "\0")
+_FORBIDDEN_CHARS = re.compile("[\r\n\x00]")
+_WIDE_CHARS = re.compile("[^\x00-\xff]")
+# http(s)://host[:port]/path?query with no credentials, spaces or control characters
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[^\s@\x00-\x1f\x7f]*)?\Z")
 
 
 # --- the result -----------------------------------------------------------------------------
@@ -222,11 +226,11 @@ def _prepare_headers(headers: Mapping[str, Any]) -> tuple[dict[str, str], list[s
         elif not isinstance(value, str):
             raise ConfigurationError(f"The value of header '{name}' must be text, not "
                                      f"{type(value).__name__}; nothing was sent.", setting=name)
-        if any(c in value for c in _FORBIDDEN):
+        if _FORBIDDEN_CHARS.search(value):
             # Name the header only: the value may be the API key.
             raise ConfigurationError(f"The value of header '{name}' contains a CR, LF or NUL "
                                      "character; nothing was sent.", setting=name)
-        if any(ord(c) > 0xFF for c in value):
+        if not value.isascii() and _WIDE_CHARS.search(value):
             # http.client would fail mid-request with the whole value inside its exception;
             # test rather than catch, so no __context__ carries the value either.
             raise ConfigurationError(f"The value of header '{name}' has characters HTTP headers "
@@ -242,6 +246,8 @@ def _prepare_headers(headers: Mapping[str, Any]) -> tuple[dict[str, str], list[s
 
 def _check_url(url: str) -> str:
     """The URL as shown in messages (without any user:password part)."""
+    if isinstance(url, str) and _PLAIN_URL.match(url):
+        return url  # the common case, checked without a full parse
     try:
         parsed = parse_url(url) if isinstance(url, str) else None
     except LocationParseError:

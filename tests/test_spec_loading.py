@@ -217,3 +217,34 @@ class TestRegistry:
         assert bundled_specs_dir().is_dir()
         assert "Get-ThreadRun" in pyopenai_ps.get_commands()
         assert pyopenai_ps.spec_errors() == []
+
+
+class TestCache:
+    def test_a_warm_load_uses_the_cache_and_an_edit_invalidates_it(self, tmp_path, monkeypatch):
+        from pyopenai_ps import speccache
+
+        path = write(tmp_path, GOOD)
+        first = load_spec_file(path)
+        assert speccache.read_cached(path) is not None
+        calls = []
+        import pyopenai_ps.specload as specload
+
+        original = specload._parse_yaml
+        monkeypatch.setattr(specload, "_parse_yaml", lambda *a: calls.append(a) or original(*a))
+        assert load_spec_file(path) == first and calls == []  # no YAML the second time
+        path.write_text(GOOD.replace("Int32", "Int64"), encoding="utf-8")  # same length edit
+        assert load_spec_file(path).parameter("Second").type == "Int64" and len(calls) == 1
+
+    def test_a_broken_spec_is_never_cached(self, tmp_path):
+        from pyopenai_ps import speccache
+
+        path = write(tmp_path, GOOD.replace("position: 0\n", "positon: 0\n", 1))
+        with pytest.raises(SpecError):
+            load_spec_file(path)
+        assert speccache.read_cached(path) is None
+
+    def test_unwritable_cache_folders_are_harmless(self, tmp_path, monkeypatch):
+        from pyopenai_ps import speccache
+
+        monkeypatch.setattr(speccache, "cache_paths", lambda spec: [tmp_path / "missing" / "\0bad"])
+        assert load_spec_file(write(tmp_path, GOOD)).name == "Test-Thing"
