@@ -6,24 +6,16 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ._sentinel import Sentinel
+
 if TYPE_CHECKING:
     from .command import Command
 
 __all__ = ["Binding", "NO_INPUT"]
 
 
-class _NoInput:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NO_INPUT"
-
-    def __bool__(self) -> bool:
-        return False
-
-
 #: ``Binding.pipeline_input`` when the call had no pipeline record.
-NO_INPUT: Any = _NoInput()
+NO_INPUT: Any = Sentinel("NO_INPUT", __name__)
 
 
 class Binding:

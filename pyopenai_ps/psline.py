@@ -44,6 +44,7 @@ from ._pslex import (
     variable,
     word,
 )
+from ._sentinel import Sentinel
 from .errors import LineSyntaxError
 
 __all__ = [
@@ -57,20 +58,8 @@ __all__ = [
 ]
 
 
-class _NoArgument:
-    """Type of :data:`NO_ARGUMENT`; a single instance, kept by copy and pickle."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NO_ARGUMENT"
-
-    def __reduce__(self) -> str:
-        return "NO_ARGUMENT"
-
-
 #: The argument of a ParameterToken written without ':value'.
-NO_ARGUMENT: Any = _NoArgument()
+NO_ARGUMENT: Any = Sentinel("NO_ARGUMENT", __name__)
 
 
 @attrs.frozen

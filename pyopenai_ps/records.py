@@ -11,21 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ._sentinel import Sentinel
+
 __all__ = ["property_map", "get_property", "read_id", "MISSING"]
 
 
-class _Missing:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
 #: Returned when a record has no such property.
-MISSING: Any = _Missing()
+MISSING: Any = Sentinel("MISSING", __name__)
 
 _SCALARS = (str, bytes, int, float, bool, type(None))
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from ._sentinel import Sentinel
 from .opspec import OperationSpec
 
 __all__ = [
@@ -29,18 +30,8 @@ __all__ = [
 ALL_SETS = "__AllParameterSets"
 
 
-class _NoDefault:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NO_DEFAULT"
-
-    def __bool__(self) -> bool:
-        return False
-
-
 #: A parameter's ``default`` when the spec gives none.
-NO_DEFAULT: Any = _NoDefault()
+NO_DEFAULT: Any = Sentinel("NO_DEFAULT", __name__)
 
 
 @attrs.frozen
