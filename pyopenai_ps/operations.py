@@ -75,6 +75,12 @@ def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
 
 
 def _resolve(source: ValueSource, binding: Binding) -> Any:
+    if source.first:
+        for option in source.first:
+            found = _resolve(option, binding)
+            if found is not None:
+                return found
+        return None
     if source.read_id is not None:
         return read_id(binding.get(source.read_id), source.prefix, source.keys, accept_string=source.strings)
     if source.parameter is not None:

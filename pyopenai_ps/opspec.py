@@ -34,9 +34,10 @@ shape, with every optional key shown::
             values: {run_id: {read_id: InputObject, prefix: run_, keys: [id, run_id], strings: false}}
 
 A value source is ``{parameter: Name}`` (its bound or default value; left out
-when there is none), ``{value: constant}``, or ``{read_id: Name, prefix: P,
+when there is none), ``{value: constant}``, ``{read_id: Name, prefix: P,
 keys: [..], strings: true}`` (an id read from a string or an object, the
-reusable helper :func:`.records.read_id`).
+reusable helper :func:`.records.read_id`), or ``{first: [source, ...]}`` (the
+first of those that gives a value).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class ValueSource:
     prefix: str = ""
     keys: tuple[str, ...] = ()
     strings: bool = True
+    #: ``{first: [...]}``: the first of these sources that gives a value.
+    first: tuple[ValueSource, ...] = ()
 
     @property
     def parameter_name(self) -> str | None:
@@ -148,10 +151,15 @@ def _keys(data: Any, allowed: set[str], field: str) -> Mapping[str, Any]:
 
 
 def _source(raw: Any, parameters: set[str], field: str) -> ValueSource:
-    data = _keys(raw, {"parameter", "value", "read_id", "prefix", "keys", "strings"}, field)
-    kinds = [k for k in ("parameter", "value", "read_id") if k in data]
+    data = _keys(raw, {"parameter", "value", "read_id", "prefix", "keys", "strings", "first"}, field)
+    kinds = [k for k in ("parameter", "value", "read_id", "first") if k in data]
     if len(kinds) != 1:
-        raise _fail("a value comes from exactly one of: parameter, value, read_id", field)
+        raise _fail("a value comes from exactly one of: parameter, value, read_id, first", field)
+    if "first" in data:
+        options = data["first"]
+        if not isinstance(options, list) or not options:
+            raise _fail("first takes a non-empty list of value sources", field)
+        return ValueSource(first=tuple(_source(o, parameters, f"{field}.first") for o in options))
     for name in (data.get("parameter"), data.get("read_id")):
         if name is not None and name not in parameters:
             raise _fail(f"no parameter named '{name}'", field)
