@@ -108,7 +108,7 @@ def compile_spec(spec: CmdletSpec) -> CompiledCommand:
             if member.position is not None:
                 positions.append((b, member.position))
         flags = {name: args for name, args in parameter.validate if name in FLAGS}
-        param_type = resolve_type(parameter.type)
+        param_type = spec.type_of(parameter)
         parameters.append(
             CompiledParameter(
                 index=len(parameters),

@@ -14,6 +14,7 @@ import attrs
 
 from ._sentinel import Sentinel
 from .opspec import OperationSpec
+from .types import ParamType, resolve_type
 
 __all__ = [
     "ALL_SETS",
@@ -135,10 +136,16 @@ class CmdletSpec:
     source: str = "<string>"
     #: The module function's name; derived from ``name`` unless the spec sets it.
     function_name: str = ""
+    #: The spec's own enum types: name -> values (``OpenAIApiType: [OpenAI, Azure]``).
+    enums: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         if not self.function_name:
             object.__setattr__(self, "function_name", function_name_for(self.name))
+
+    def type_of(self, parameter: ParameterSpec) -> ParamType:
+        """A parameter's type, the spec's own enums included."""
+        return resolve_type(parameter.type, self.enums)
 
     def parameter(self, name: str) -> ParameterSpec:
         wanted = name.lower()

@@ -41,6 +41,7 @@ _TOP_KEYS = {
     "notes": str,
     "links": list,
     "function_name": str,
+    "enums": dict,
 }
 _REQUIRED_TOP = ("name", "parameters")
 _PARAM_KEYS = {
@@ -233,8 +234,11 @@ def spec_from_mapping(data: Any, *, source: str = "<string>") -> CmdletSpec:
     if default_set is not None and default_set not in sets:
         raise SpecError(f"'{default_set}' is not a declared parameter set", field="default_parameter_set")
 
+    enums = _enums(data.get("enums", {}))
     raw_parameters = data["parameters"]
-    parameters = tuple(_parameter(raw, sets, bool(declared), index) for index, raw in enumerate(raw_parameters))
+    parameters = tuple(
+        _parameter(raw, sets, bool(declared), index, enums) for index, raw in enumerate(raw_parameters)
+    )
     _check_names(parameters)
     _check_positions(parameters, sets)
 
@@ -257,10 +261,32 @@ def spec_from_mapping(data: Any, *, source: str = "<string>") -> CmdletSpec:
         links=tuple(_link(raw) for raw in data.get("links", [])),
         source=source,
         function_name=data.get("function_name", ""),
+        enums=enums,
     )
 
 
-def _parameter(raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int) -> ParameterSpec:
+def _enums(raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    enums: dict[str, tuple[str, ...]] = {}
+    for name, values in raw.items():
+        if not isinstance(name, str) or not name.replace(".", "").isidentifier():
+            raise SpecError(f"enum name {name!r} is not a type name", field="enums")
+        try:
+            resolve_type(name)
+        except KeyError:
+            pass
+        else:
+            raise SpecError(f"enum '{name}' would hide the built-in type of that name", field="enums")
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+            raise SpecError(f"enum '{name}' takes a non-empty list of names", field="enums")
+        if len({v.lower() for v in values}) != len(values):
+            raise SpecError(f"enum '{name}' repeats a name", field="enums")
+        enums[name] = tuple(values)
+    return enums
+
+
+def _parameter(
+    raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int, enums: Mapping[str, tuple[str, ...]]
+) -> ParameterSpec:
     if not isinstance(raw, Mapping):
         raise SpecError(f"parameter #{index + 1} is not a mapping", field="parameters")
     label = raw.get("name") if isinstance(raw.get("name"), str) else f"#{index + 1}"
@@ -273,7 +299,7 @@ def _parameter(raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int)
         raise SpecError("a parameter name is letters, digits and underscores", parameter=label, field="name")
 
     try:
-        param_type = resolve_type(raw["type"])
+        param_type = resolve_type(raw["type"], enums)
     except KeyError:
         raise SpecError(f"unknown type '{raw['type']}'", parameter=name, field="type") from None
 

@@ -24,7 +24,7 @@ import attrs
 
 from .secure import SecureString
 
-__all__ = ["ParamType", "ConversionFailure", "resolve_type", "dotnet_type_name", "TYPE_NAMES"]
+__all__ = ["ParamType", "ConversionFailure", "resolve_type", "enum_type", "dotnet_type_name", "TYPE_NAMES"]
 
 
 class ConversionFailure(Exception):
@@ -256,41 +256,45 @@ def _convert_dictionary(value: Any, parameter: str) -> dict[Any, Any]:
     )
 
 
-_ACTION_PREFERENCES = ("SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend", "Break")
-_ACTION_BY_KEY = {name.lower(): name for name in _ACTION_PREFERENCES}
+def enum_type(name: str, values: tuple[str, ...], *, dotnet_name: str | None = None,
+              reserved: tuple[str, ...] = ()) -> ParamType:
+    """A PowerShell enum: names match case-insensitively or by unique prefix; ints pick by index."""
+    target = dotnet_name or name
+    by_key = {value.lower(): value for value in values}
 
-
-def _convert_action(value: Any, parameter: str) -> str:
-    target = "System.Management.Automation.ActionPreference"
-    name = None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(_ACTION_PREFERENCES):
-        name = _ACTION_PREFERENCES[value]
-    elif isinstance(value, str) and value.strip():
-        key = value.strip().lower()
-        name = _ACTION_BY_KEY.get(key)
-        if name is None:  # enum names match by unique prefix, as in PowerShell
-            found = [n for k, n in _ACTION_BY_KEY.items() if k.startswith(key)]
-            if len(found) > 1:
-                raise _cannot_convert(
-                    value,
-                    target,
-                    f"The identifier name {value} cannot be processed because it is either too similar or "
-                    f"identical to the following enumerator names: {', '.join(found)}. Use a more specific "
-                    "identifier name.",
-                )
-            name = found[0] if found else None
-    if name == "Suspend":
-        raise ConversionFailure(
-            "The Suspend ActionPreference value is reserved for future use and is not supported at this time."
+    def convert(value: Any, parameter: str) -> str:
+        found = None
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(values):
+            found = values[value]
+        elif isinstance(value, str) and value.strip():
+            key = value.strip().lower()
+            found = by_key.get(key)
+            if found is None:
+                matches = [v for k, v in by_key.items() if k.startswith(key)]
+                if len(matches) > 1:
+                    raise _cannot_convert(
+                        value,
+                        target,
+                        f"The identifier name {value} cannot be processed because it is either too similar or "
+                        f"identical to the following enumerator names: {', '.join(matches)}. Use a more specific "
+                        "identifier name.",
+                    )
+                found = matches[0] if matches else None
+        if found in reserved:
+            raise ConversionFailure(
+                f"The {found} {name} value is reserved for future use and is not supported at this time."
+            )
+        if found is not None:
+            return found
+        raise _cannot_convert(
+            value,
+            target,
+            f"Unable to match the identifier name {_show(value)} to a valid enumerator name. Specify one of "
+            f"the following enumerator names and try again: {', '.join(values)}",
         )
-    if name is not None:
-        return name
-    raise _cannot_convert(
-        value,
-        target,
-        f"Unable to match the identifier name {_show(value)} to a valid enumerator name. Specify one of "
-        f"the following enumerator names and try again: {', '.join(_ACTION_PREFERENCES)}",
-    )
+
+    literal = "Literal[" + ", ".join(repr(v) for v in values) + "]"
+    return ParamType(name, target, literal, lambda v: isinstance(v, str) and v in values, convert)
 
 
 def _convert_variable(value: Any, parameter: str) -> Any:
@@ -366,12 +370,11 @@ def _build_types() -> dict[str, ParamType]:
     )
     add(ParamType("Object", "System.Object", "Any", lambda v: True, lambda v, p: v), "PSObject")
     add(
-        ParamType(
+        enum_type(
             "ActionPreference",
-            "System.Management.Automation.ActionPreference",
-            "str",
-            lambda v: isinstance(v, str) and v in _ACTION_PREFERENCES,
-            _convert_action,
+            ("SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend", "Break"),
+            dotnet_name="System.Management.Automation.ActionPreference",
+            reserved=("Suspend",),
         )
     )
     add(
@@ -392,9 +395,21 @@ _TYPES = _build_types()
 TYPE_NAMES = frozenset(_TYPES)
 
 
-def resolve_type(name: str) -> ParamType:
-    """The type a spec names; ``KeyError`` when unknown."""
+_ENUM_TYPES: dict[tuple[str, tuple[str, ...]], ParamType] = {}
+
+
+def resolve_type(name: str, enums: Mapping[str, tuple[str, ...]] | None = None) -> ParamType:
+    """The type a spec names (``enums``: the spec's own enum types); ``KeyError`` when unknown."""
     key = name.strip().lower()
+    if enums:
+        base = key[:-2] if key.endswith("[]") else key
+        for enum_name, values in enums.items():
+            if enum_name.lower() == base:
+                cache_key = (enum_name, tuple(values))
+                element = _ENUM_TYPES.get(cache_key)
+                if element is None:
+                    element = _ENUM_TYPES[cache_key] = enum_type(enum_name, tuple(values))
+                return _array_type(element) if key.endswith("[]") else element
     found = _TYPES.get(key)
     if found is not None:
         return found
