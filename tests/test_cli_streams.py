@@ -1,0 +1,240 @@
+"""``pyopenai-ps``'s streams: records from standard input, the output formats, and messages on stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from pyopenai_ps.server import Fault
+from test_cli_support import (  # noqa: F401  (cli_server and srv are fixtures)
+    EXAMPLE_1,
+    EXAMPLE_2,
+    KEY,
+    SEED_RUNS,
+    cli,
+    cli_server,
+    environment,
+    json_lines,
+    paths,
+    run,
+    srv,
+)
+
+
+# --- standard input ----------------------------------------------------------------------------
+
+
+def test_stdin_plain_lines_are_strings(srv):
+    done = run(srv, "Get-ThreadRun", "-All", input="thread_abc123\n\nthread_abc456\n")
+    assert done.returncode == 0, done.stderr
+    assert [r["id"] for r in json_lines(done.stdout)] == SEED_RUNS
+    assert paths(srv) == ["/v1/threads/thread_abc123/runs", "/v1/threads/thread_abc456/runs"]
+
+
+def test_stdin_json_array(srv):
+    records = [{"id": "run_abc120", "thread_id": "thread_abc123"}, {"id": "run_abc121", "thread_id": "thread_abc123"}]
+    done = run(srv, "Get-ThreadRun", input=json.dumps(records, indent=2))
+    assert done.returncode == 0, done.stderr
+    assert [(r["id"], r["status"]) for r in json_lines(done.stdout)] == [
+        ("run_abc120", "requires_action"), ("run_abc121", "in_progress")]
+
+
+def test_stdin_json_lines_bind_by_property_name(srv):
+    text = '{"thread_id": "thread_abc123", "run_id": "run_abc118"}\n"thread_abc456"\n'
+    done = run(srv, "Get-ThreadRun", input=text)
+    assert done.returncode == 0, done.stderr
+    assert [r["id"] for r in json_lines(done.stdout)] == ["run_abc118"]  # RunId bound ByPropertyName
+    assert paths(srv) == ["/v1/threads/thread_abc123/runs/run_abc118", "/v1/threads/thread_abc456/runs"]
+
+
+def test_stdin_pretty_printed_json_values_one_after_another(srv):
+    text = json.dumps({"id": "run_abc119", "thread_id": "thread_abc123"}, indent=2) + "\n" + json.dumps(
+        {"id": "run_abc122", "thread_id": "thread_abc123"}, indent=4)
+    done = run(srv, "Get-ThreadRun", input=text)
+    assert done.returncode == 0, done.stderr
+    assert [r["id"] for r in json_lines(done.stdout)] == ["run_abc119", "run_abc122"]
+
+
+def test_an_empty_pipe_runs_nothing(srv):
+    done = run(srv, "Get-ThreadRun", input="")  # as when the command upstream output nothing
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert srv.requests == []
+
+
+def test_stdin_fills_the_pipeline_parameter_a_partial_line_leaves(srv):
+    done = run(srv, "Get-ThreadRun", "-RunId", "run_abc123", input="thread_abc123\n")
+    assert done.returncode == 0, done.stderr
+    assert paths(srv) == ["/v1/threads/thread_abc123/runs/run_abc123"]
+
+
+def test_stdin_feeds_the_first_command_of_a_line(srv):
+    done = run(srv, "-c", "Get-ThreadRun -All | Get-ThreadRun", input='"thread_abc123"\n')
+    assert done.returncode == 0, done.stderr
+    assert [r["id"] for r in json_lines(done.stdout)] == SEED_RUNS
+    assert len(srv.requests) == 1 + len(SEED_RUNS)
+
+
+def test_bad_json_on_stdin_exits_1(srv):
+    done = run(srv, "Get-ThreadRun", input='{"id": "run_abc123",\n "thread_id" "x"}\n')
+    assert done.returncode == 1
+    assert done.stderr.startswith("Get-ThreadRun: Standard input is not valid JSON")
+
+
+def test_two_processes_chained_through_a_pipe(srv):
+    env = environment(srv.base_url)
+    first = subprocess.Popen([*cli(), *EXAMPLE_2], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env)
+    try:
+        second = subprocess.run([*cli(), "Get-ThreadRun"], stdin=first.stdout, capture_output=True, text=True,
+                                env=env, timeout=30)
+    finally:
+        first.stdout.close()
+        first.wait(timeout=30)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert [r["id"] for r in json_lines(second.stdout)] == SEED_RUNS
+    assert paths(srv) == ["/v1/threads/thread_abc123/runs"] + [f"/v1/threads/thread_abc123/runs/{r}" for r in SEED_RUNS]
+
+
+@pytest.mark.parametrize("args", [EXAMPLE_1, ["-c", " ".join(EXAMPLE_2)]], ids=["words", "line"])
+def test_a_complete_command_never_waits_on_open_stdin(srv, args):
+    # stdin is a pipe that stays open and is never written, as a careless cron job might leave it
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([*cli(), *args], stdin=subprocess.PIPE, stdout=out, stderr=err,
+                                env=environment(srv.base_url))
+        try:
+            code = proc.wait(timeout=10)
+        finally:
+            proc.stdin.close()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        out.seek(0)
+        assert code == 0, err.seek(0) or err.read()
+        assert json_lines(out.read().decode())
+
+
+# --- output formats ----------------------------------------------------------------------------
+
+
+def test_format_json_is_one_array(srv):
+    done = run(srv, "--format", "json", *EXAMPLE_2)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [r["id"] for r in data] == SEED_RUNS
+    assert data[0]["created_at"] == "2023-11-14T22:14:20+00:00"
+
+
+def test_format_json_with_nothing_is_an_empty_array(srv):
+    done = run(srv, "--format=json", "Get-ThreadRun", "thread_abc456", "-All")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_format_jsonl_is_the_default_off_a_terminal(srv):
+    assert run(srv, *EXAMPLE_2).stdout == run(srv, "--format", "jsonl", *EXAMPLE_2).stdout
+
+
+def test_format_list(srv):
+    done = run(srv, "--format", "list", *EXAMPLE_1)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["id", ":", "run_abc123"]
+    assert any(line.split() == ["status", ":", "completed"] for line in lines)
+    assert any(line.startswith("created_at") and line.endswith(": 2023-11-14 22:21:20Z") for line in lines)
+
+
+def test_format_table(srv):
+    done = run(srv, "--format", "table", *EXAMPLE_2)
+    assert done.returncode == 0, done.stderr
+    header, rule, *rows = done.stdout.splitlines()
+    assert header.split()[:2] == ["id", "object"] and "status" in header.split()
+    assert set(rule.replace(" ", "")) == {"-"}
+    assert [row.split()[0] for row in rows] == SEED_RUNS
+    assert max(len(line) for line in done.stdout.splitlines()) <= 120
+
+
+def test_objects_are_written_as_they_arrive(srv):
+    srv.store.add_runs("thread_abc456", 150)
+    page = "/v1/threads/thread_abc456/runs"
+    srv.inject(Fault.delay(0), path=page)  # the first page at once,
+    srv.inject(Fault.delay(5), path=page)  # the second only after 5 s
+    proc = subprocess.Popen([*cli(), "Get-ThreadRun", "thread_abc456", "-All"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment(srv.base_url))
+    try:
+        start = time.monotonic()
+        first_page = [json.loads(proc.stdout.readline()) for _ in range(100)]
+        waited = time.monotonic() - start
+        assert waited < 4, "the first page was held back until the second arrived"
+        assert proc.poll() is None
+        assert len({r["id"] for r in first_page}) == 100
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
+def test_a_closed_reader_ends_the_listing_quietly(srv):
+    srv.store.add_runs("thread_abc456", 250)
+    command = " ".join([*cli(), "Get-ThreadRun", "thread_abc456", "-All", "|", "head", "-n", "1"])
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=environment(srv.base_url),
+                          timeout=30, stdin=subprocess.DEVNULL)
+    assert len(done.stdout.splitlines()) == 1
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def test_warning_verbose_and_debug_labels(srv):
+    srv.store.add_runs("thread_abc456", 25)
+    done = run(srv, "Get-ThreadRun", "thread_abc456")
+    assert done.returncode == 0
+    assert done.stderr == "WARNING: There is more data that has not been retrieved.\n"
+    done = run(srv, *EXAMPLE_1, "-Verbose")
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"VERBOSE: GET {srv.base_url}/threads/thread_abc123/runs/run_abc123"
+    assert all(line.startswith("VERBOSE: ") for line in lines)
+    done = run(srv, *EXAMPLE_1, "-Debug")
+    assert any(line.startswith("DEBUG: Request headers: Authorization: Bearer sk-pro***")
+               for line in done.stderr.splitlines())
+    assert done.returncode == 0 and json_lines(done.stdout)[0]["id"] == "run_abc123"
+
+
+def test_a_traceback_only_with_debug(srv):
+    done = run(srv, "Get-ThreadRun", "-Thread", "thread_nope")
+    assert "Traceback" not in done.stderr
+    done = run(srv, "Get-ThreadRun", "-Thread", "thread_nope", "-Debug")
+    assert done.returncode == 1
+    assert "Traceback (most recent call last)" in done.stderr
+    assert "NotFoundError" in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("Get-ThreadRun: OpenAI API returned an 404")
+    assert KEY not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args, fault",
+    [
+        ([*EXAMPLE_1, "-Debug", "-Verbose"], None),
+        ([*EXAMPLE_2, "-Debug", "-Verbose"], Fault.status(401)),
+        ([*EXAMPLE_2, "-Debug", "-Verbose", "-MaxRetryCount", "1"], Fault.status(500, headers={"retry-after-ms": "5"})),
+        (["Get-ThreadRun", "thread_nope", "-Debug", "-Verbose", "-ErrorAction", "Continue"], None),
+        (["Get-ThreadRun", "thread_abc123", "-Debug", "-ApiKey", KEY[::-1]], Fault.status(401)),
+        (["Get-ThreadRun", "thread_abc123", "-Debug", f"-ApiKey:{KEY[::-1]}", "-ApiBase", "http://127.0.0.1:9/v1"],
+         None),
+        (["-c", f"Get-ThreadRun thread_abc123 -Debug -Verbose -ApiKey '{KEY[::-1]}' -Limit 0"], None),
+        (["Get-ThreadRun", "thread_abc123", "-Debug"], Fault.drop()),
+    ],
+    ids=["success", "401", "retried-500", "404-continue", "apikey-401", "apikey-no-server", "apikey-bind-error",
+         "dropped"],
+)
+def test_the_key_never_appears(srv, args, fault):
+    if fault is not None:
+        srv.inject(fault, times=2)
+    done = run(srv, *args)
+    for key in (KEY, KEY[::-1]):
+        assert key not in done.stdout
+        assert key not in done.stderr
+        assert key[6:-2] not in done.stderr  # not even the masked middle
