@@ -151,27 +151,33 @@ class _Request:
             query.update(extra)
         return f"{self.base_url}?{urlencode(query, quote_via=quote)}" if query else self.base_url
 
+    def _redact(self, text: str) -> str:
+        # The key may travel elsewhere too (another header, a query value, an echoing server).
+        key = self.settings.api_key.reveal()
+        return text.replace(key, mask_secret(key)) if key in text else text
+
     def send(self, url: str, reporter: Reporter) -> tuple[HTTPResult, Any]:
         method = self.operation.method
-        if reporter.verbose_enabled or reporter.debug_enabled:
-            reporter.verbose(f"{method} {url}")
+        verbose = reporter.verbose_enabled or reporter.debug_enabled
+        if verbose:
+            reporter.verbose(self._redact(f"{method} {url}"))
         if reporter.debug_enabled:
-            reporter.debug("Request headers: " + _shown_headers(self.headers))
+            reporter.debug(self._redact("Request headers: " + _shown_headers(self.headers)))
 
         def on_retry(event: RetryEvent) -> None:
-            if reporter.verbose_enabled or reporter.debug_enabled:
-                reporter.verbose(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}")
+            if verbose:
+                reporter.verbose(self._redact(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}"))
 
         result = send(method, url, headers=self.headers, timeout=self.settings.timeout,
                       max_retries=self.settings.max_retries, on_retry=on_retry)
-        if reporter.verbose_enabled or reporter.debug_enabled:
+        if verbose:
             reporter.verbose(
                 f"{result.status} {result.reason} ({len(result.body)} bytes, request id {result.request_id or '-'}) "
                 f"in {result.elapsed * 1000:.1f} ms"
             )
         if reporter.debug_enabled:
-            reporter.debug("Response headers: " + _shown_headers(dict(result.headers)))
-            reporter.debug("Response body: " + result.body.decode("utf-8", "replace")[:65536])
+            reporter.debug(self._redact("Response headers: " + _shown_headers(dict(result.headers))))
+            reporter.debug(self._redact("Response body: " + result.body.decode("utf-8", "replace")[:65536]))
         return result, result.json()
 
 

@@ -228,7 +228,7 @@ def test_help_from_the_spec(srv):
     text = done.stdout
     for section in ("NAME", "SYNOPSIS", "SYNTAX", "DESCRIPTION", "PARAMETERS", "EXAMPLES"):
         assert f"\n{section}\n" in f"\n{text}"
-    assert "Get-ThreadRun -RunId <String>" in text
+    assert "    Get-ThreadRun\n        -RunId <String>\n        [-InputObject] <Object>\n" in text
     assert "Get-ThreadRun -RunID 'run_abc123' -Thread 'thread_abc123'" in text
     assert "Get-ThreadRun -Thread 'thread_abc123' -All" in text
     assert run(srv, "help", "Get-ThreadRun").stdout == text
