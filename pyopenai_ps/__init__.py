@@ -90,7 +90,9 @@ def load_spec(path: str | Path) -> Command:
     """Load one more spec file at run time and register its cmdlet (replacing one of the same name)."""
     from .registry import REGISTRY
 
-    return REGISTRY.load(path)
+    command = REGISTRY.load(path)
+    globals().pop(command.function_name, None)  # a cached function of a replaced cmdlet
+    return command
 
 
 def spec_errors() -> list[SpecError]:
@@ -149,7 +151,9 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'pyopenai_ps' has no attribute '{name}'")
     from .functions import function_for
 
-    return function_for(command)
+    function = function_for(command)
+    globals()[name] = function  # later lookups skip this hook; load_spec() drops it when replaced
+    return function
 
 
 def __dir__() -> list[str]:

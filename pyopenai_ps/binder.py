@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["Binder", "CommandLineState"]
 
 _NOT_BOUND = object()
+#: Defaults of these types are shared, not copied, per binding.
+_IMMUTABLE = (int, float, str, bool, bytes, type(None))
 
 
 def _squash(text: str) -> str:
@@ -68,6 +70,8 @@ class Binder:
         self._mandatory_by_set: dict[int, tuple[CompiledParameter, ...]] = {
             bit: tuple(p for p in params if p.mandatory_mask & bit) for bit in self._defaults_by_set
         }
+        self._secret_names = frozenset(p.name for p in params if p.secret)
+        self._canonical_names = frozenset(p.name for p in params)
 
     # --- errors ----------------------------------------------------------------------------
 
@@ -338,19 +342,21 @@ class Binder:
         if missing:
             self._raise_missing(missing, per_record=per_record)
         params = self.compiled.parameters
+        bound = state.bound
         defaults = {
-            p.name: copy.copy(p.default)
+            p.name: p.default if type(p.default) in _IMMUTABLE else copy.copy(p.default)
             for p in self._defaults_by_set[bit]
-            if p.index not in state.bound and p.default is not None
+            if p.index not in bound and p.default is not None
         }
         return Binding(
             command=self.command,
             parameter_set=self.compiled.set_name(bit),
-            bound={params[i].name: value for i, value in state.bound.items()},
+            bound={params[i].name: value for i, value in bound.items()},
             defaults=defaults,
             pipeline_input=record,
-            from_pipeline=frozenset(params[i].name for i in from_pipeline),
-            secret_names=frozenset(p.name for p in params if p.secret),
+            from_pipeline=frozenset(params[i].name for i in from_pipeline) if from_pipeline else frozenset(),
+            secret_names=self._secret_names,
+            canonical_names=self._canonical_names,
         )
 
     # --- pipeline records ------------------------------------------------------------------

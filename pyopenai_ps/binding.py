@@ -27,7 +27,7 @@ class Binding:
     The repr never shows a secret.
     """
 
-    __slots__ = ("command", "parameter_set", "bound", "defaults", "pipeline_input", "from_pipeline", "_secret", "_index")
+    __slots__ = ("command", "parameter_set", "bound", "defaults", "pipeline_input", "from_pipeline", "_secret", "_index", "_plain", "_canonical")
 
     def __init__(
         self,
@@ -39,11 +39,14 @@ class Binding:
         pipeline_input: Any = NO_INPUT,
         from_pipeline: frozenset[str] = frozenset(),
         secret_names: frozenset[str] = frozenset(),
+        canonical_names: frozenset[str] = frozenset(),
     ) -> None:
         self.command = command
         self.parameter_set = parameter_set
         self.bound: Mapping[str, Any] = MappingProxyType(bound)
         self.defaults: Mapping[str, Any] = MappingProxyType(defaults)
+        self._plain = (bound, defaults)
+        self._canonical = canonical_names  # the dicts behind the read-only views, for fast lookups
         self.pipeline_input = pipeline_input
         self.from_pipeline = from_pipeline
         self._secret = secret_names
@@ -80,6 +83,13 @@ class Binding:
         return isinstance(name, str) and self._key(name) is not None
 
     def get(self, name: str, default: Any = None) -> Any:
+        bound, defaults = self._plain
+        if name in bound:  # the usual case: a canonical name
+            return bound[name]
+        if name in defaults:
+            return defaults[name]
+        if name in self._canonical:  # a canonical name neither bound nor defaulted
+            return default
         key = self._key(name)
         if key is None:
             return default

@@ -13,6 +13,7 @@ variables is an attribute of the package::
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Any
@@ -59,7 +60,7 @@ def resolve_api_key(bound: Any) -> SecureString:
     else:
         raise ConfigurationError(f"The API key from {where} must be a string or a SecureString.", setting="ApiKey")
     text = key.reveal()
-    if not text.strip() or any(ch in text for ch in "\r\n\0"):
+    if not text.strip() or "\r" in text or "\n" in text or "\0" in text:
         # never show the key itself, only what is wrong with it
         raise ConfigurationError(f"The API key from {where} is empty or holds a line break.", setting="ApiKey")
     return key
@@ -76,6 +77,14 @@ def resolve_api_base(bound: Any) -> str:
         return DEFAULT_API_BASE
     if where == "parameter":
         return str(value)
+    if isinstance(value, str):
+        return _checked_base(value, where)
+    return _checked_base.__wrapped__(value, where)
+
+
+@functools.lru_cache(maxsize=32)
+def _checked_base(value: Any, where: str) -> str:
+    # A global or environment value is the same on most calls: check it once.
     try:
         return resolve_type("Uri").convert(value, "ApiBase")
     except ConversionFailure as exc:

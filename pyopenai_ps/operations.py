@@ -12,8 +12,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
-import attrs
-
 from ._version import __version__
 from .binding import Binding
 from .config import resolve_api_base, resolve_api_key, resolve_organization
@@ -42,15 +40,28 @@ class Reporter(Protocol):
     def progress(self, pages: int, objects: int) -> None: ...
 
 
-@attrs.frozen(repr=False)
 class ClientSettings:
-    api_key: SecureString
-    api_base: str
-    organization: str | None = None
-    timeout: float | None = None
-    max_retries: int = 0
-    extra_query: Mapping[str, Any] = attrs.field(factory=dict)
-    extra_headers: Mapping[str, Any] = attrs.field(factory=dict)
+    """What one call's requests need. A plain slotted class: it is made on every call."""
+
+    __slots__ = ("api_key", "api_base", "organization", "timeout", "max_retries", "extra_query", "extra_headers")
+
+    def __init__(
+        self,
+        api_key: SecureString,
+        api_base: str,
+        organization: str | None = None,
+        timeout: float | None = None,
+        max_retries: int = 0,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.api_base = api_base
+        self.organization = organization
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.extra_query = extra_query or {}
+        self.extra_headers = extra_headers or {}
 
     def __repr__(self) -> str:
         return f"ClientSettings(api_base={self.api_base!r}, organization={self.organization!r}, api_key=<hidden>)"
@@ -63,14 +74,16 @@ def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
         return binding.get(name) if name else None
 
     timeout = value(connection.timeout)
+    extra_query = value(connection.extra_query)
+    extra_headers = value(connection.extra_headers)
     return ClientSettings(
-        api_key=resolve_api_key(value(connection.api_key)),
-        api_base=resolve_api_base(value(connection.api_base)),
-        organization=resolve_organization(value(connection.organization)),
-        timeout=float(timeout) if timeout else None,
-        max_retries=int(value(connection.max_retries) or 0),
-        extra_query=dict(value(connection.extra_query) or {}),
-        extra_headers=dict(value(connection.extra_headers) or {}),
+        resolve_api_key(value(connection.api_key)),
+        resolve_api_base(value(connection.api_base)),
+        resolve_organization(value(connection.organization)),
+        float(timeout) if timeout else None,
+        int(value(connection.max_retries) or 0),
+        dict(extra_query) if extra_query else None,
+        dict(extra_headers) if extra_headers else None,
     )
 
 

@@ -125,6 +125,17 @@ class CallOptions:
         self.command_name = command.name
 
 
+_PLAIN_OPTIONS: dict[str, CallOptions] = {}
+
+
+def _plain_options(command: Command) -> CallOptions:
+    """The options of a call given no common parameter: the same every time, so made once per command."""
+    options = _PLAIN_OPTIONS.get(command.name)
+    if options is None or options.command_name != command.name:
+        options = _PLAIN_OPTIONS[command.name] = CallOptions(command, {})
+    return options
+
+
 class CallReporter:
     """Reports for one call only (see the module docstring)."""
 
@@ -193,7 +204,7 @@ class Invocation:
         self.state = command.bind_arguments(arguments, keywords or {}, expect_pipeline=records is not None)
         params = command.compiled.parameters
         common = {params[i].name: v for i, v in self.state.bound.items() if params[i].is_common}
-        self.options = CallOptions(command, common)
+        self.options = CallOptions(command, common) if common else _plain_options(command)
         self.reporter = CallReporter(self.options, progress)
         self.records = records
         operation = command.spec.operation

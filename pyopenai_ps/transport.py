@@ -23,7 +23,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 import attrs
 import urllib3
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import (
+    ClosedPoolError,
     ConnectTimeoutError,
     HTTPError,
     LocationParseError,
@@ -211,7 +213,7 @@ def _prepare_headers(headers: Mapping[str, Any]) -> tuple[dict[str, str], list[s
     seen: set[str] = set()
     secrets: list[str] = []
     for name, value in headers.items():
-        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+        if name not in _GOOD_NAMES and (not isinstance(name, str) or not _TOKEN.fullmatch(name)):
             shown = _name_for_message(name) if isinstance(name, str) else type(name).__name__
             raise ConfigurationError(f"The header name '{shown}' is not a valid HTTP header name; "
                                      "nothing was sent.", setting="headers")
@@ -241,6 +243,8 @@ def _prepare_headers(headers: Mapping[str, Any]) -> tuple[dict[str, str], list[s
             if token.strip():
                 secrets.append(token.strip())
         out[name] = value
+        if len(_GOOD_NAMES) < 256:
+            _GOOD_NAMES.add(name)  # a valid name, remembered so the next call skips the check
     return out, secrets
 
 
@@ -258,15 +262,49 @@ def _check_url(url: str) -> str:
     return parsed._replace(auth=None).url
 
 
+def _split_origin(url: str) -> tuple[str, str]:
+    """``http://host:port`` and ``/path?query`` of an absolute URL."""
+    slash = url.find("/", url.find("://") + 3)
+    if slash < 0:
+        return url, "/"
+    return url[:slash], url[slash:]
+
+
+_POOLS: dict[str, HTTPConnectionPool] = {}
+_GOOD_NAMES: set[str] = set()
+
+
+def _pool_for(origin: str) -> HTTPConnectionPool:
+    """The manager's pool for an origin, remembered so a call skips URL parsing and pool-key work."""
+    pool = _POOLS.get(origin)
+    if pool is None:
+        pool = pool_manager().connection_from_url(origin)
+        if len(_POOLS) > 64:  # a long-running program talking to many hosts: start over
+            _POOLS.clear()
+        _POOLS[origin] = pool
+    return pool
+
+
+_NO_LIMIT = Timeout(connect=None, read=None)
+_NO_RETRY = RetryPolicy.for_count(0)
+_TIMEOUTS: dict[float, Timeout] = {}
+
+
 def _timeout(timeout: float | None) -> Timeout:
     if timeout is None or timeout == 0:  # 0 means "no limit", as -TimeoutSec 0 does
-        return Timeout(connect=None, read=None)
+        return _NO_LIMIT
+    cached = _TIMEOUTS.get(timeout) if type(timeout) in (int, float) else None
+    if cached is not None:
+        return cached
     if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
             or not math.isfinite(timeout) or timeout < 0):
         raise ConfigurationError(f"The timeout must be a number of seconds >= 0, got {timeout!r}.",
                                  setting="TimeoutSec")
     # total bounds connect, and the read gets what connect left over (per attempt).
-    return Timeout(total=float(timeout))
+    made = Timeout(total=float(timeout))
+    if len(_TIMEOUTS) < 128:
+        _TIMEOUTS[timeout] = made
+    return made
 
 
 # --- the call -----------------------------------------------------------------------------------
@@ -298,12 +336,21 @@ def send(method: str, url: str, *, headers: Mapping[str, Any], timeout: float | 
         if on_retry is not None:
             on_retry(event)
 
-    policy = RetryPolicy.for_count(max_retries, on_retry=counted)
+    # No retries means no events: one shared policy serves every such call.
+    policy = (_NO_RETRY if type(max_retries) is int and max_retries == 0
+              else RetryPolicy.for_count(max_retries, on_retry=counted))
+    origin, target = _split_origin(url)
     started = time.monotonic()
     try:
-        response = pool_manager().urlopen(
-            method, url, body=body, headers=prepared, retries=policy, redirect=False,
-            timeout=timeout_obj, preload_content=True)
+        try:
+            response = _pool_for(origin).urlopen(
+                method, target, body=body, headers=prepared, retries=policy, redirect=False,
+                timeout=timeout_obj, preload_content=True, assert_same_host=False)
+        except ClosedPoolError:  # the manager dropped that pool meanwhile: ask it again, once
+            _POOLS.pop(origin, None)
+            response = _pool_for(origin).urlopen(
+                method, target, body=body, headers=prepared, retries=policy, redirect=False,
+                timeout=timeout_obj, preload_content=True, assert_same_host=False)
     except HTTPError as e:
         raise _no_answer(e, method, shown_url, timeout, retries_made + 1) from e
     elapsed = time.monotonic() - started
