@@ -8,6 +8,7 @@ the transport, read one object, one page or every page, and wrap the results.
 from __future__ import annotations
 
 import platform
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
@@ -101,10 +102,15 @@ def _resolve(source: ValueSource, binding: Binding) -> Any:
     return source.value
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-]*[A-Za-z0-9_~][A-Za-z0-9_.~-]*")
+
+
 def _segment(value: Any, name: str) -> str:
     text = value if isinstance(value, str) else str(value)
     if not text:
         raise ConfigurationError(f"The path value '{name}' is empty.", setting=name)
+    if _UNRESERVED.fullmatch(text) and text.strip("."):
+        return text  # an ordinary id needs no encoding
     encoded = quote(text, safe="")
     if encoded.strip(".") == "":  # '.' and '..' would be folded away by URL normalization
         encoded = encoded.replace(".", "%2E")

@@ -91,18 +91,22 @@ class HTTPResult:
     elapsed: float
     attempts: int
 
+    def _where(self) -> str:
+        return f"status {self.status}" + (f", request id {self.request_id}" if self.request_id else "")
+
     def json(self) -> Any:
         """The body parsed as JSON; :class:`ResponseFormatError` if it is not UTF-8 JSON."""
-        where = f"status {self.status}" + (f", request id {self.request_id}" if self.request_id else "")
         try:
             text = self.body.decode("utf-8-sig")  # tolerate a BOM
         except UnicodeDecodeError as e:
+            where = self._where()
             raise ResponseFormatError(
                 f"The API response ({where}) is not UTF-8 text (bad byte at offset {e.start}).",
                 status_code=self.status, request_id=self.request_id) from None
         try:
             return json.loads(text)
         except (ValueError, RecursionError) as e:
+            where = self._where()
             detail = (f"{e.msg} at line {e.lineno} column {e.colno}"
                       if isinstance(e, json.JSONDecodeError) else "nested too deeply")
             raise ResponseFormatError(
