@@ -111,7 +111,13 @@ def _segment(value: Any, name: str) -> str:
         raise ConfigurationError(f"The path value '{name}' is empty.", setting=name)
     if _UNRESERVED.fullmatch(text) and text.strip("."):
         return text  # an ordinary id needs no encoding
-    encoded = quote(text, safe="")
+    try:
+        encoded = quote(text, safe="")
+    except UnicodeEncodeError:  # e.g. a lone surrogate from undecodable command-line bytes
+        raise ConfigurationError(
+            f"The path value '{name}' cannot be sent: it holds characters that are not valid Unicode text.",
+            setting=name,
+        ) from None
     if encoded.strip(".") == "":  # '.' and '..' would be folded away by URL normalization
         encoded = encoded.replace(".", "%2E")
     return encoded
@@ -125,7 +131,8 @@ def _query_text(value: Any) -> str:
 
 def _check_header(name: str, value: str, label: str) -> None:
     if any(ch in name + value for ch in "\r\n\0"):
-        raise ConfigurationError(f"The header {label} cannot contain a line break or NUL character.", setting=label)
+        shown = label.encode("unicode_escape").decode("ascii")  # never a raw line break in a message
+        raise ConfigurationError(f"The header {shown} cannot contain a line break or NUL character.", setting=name)
 
 
 class _Request:
@@ -168,7 +175,14 @@ class _Request:
         query = dict(self.query)
         if extra:
             query.update(extra)
-        return f"{self.base_url}?{urlencode(query, quote_via=quote)}" if query else self.base_url
+        if not query:
+            return self.base_url
+        try:
+            return f"{self.base_url}?{urlencode(query, quote_via=quote)}"
+        except UnicodeEncodeError:
+            raise ConfigurationError(
+                "A query value cannot be sent: it holds characters that are not valid Unicode text.", setting="query"
+            ) from None
 
     def _redact(self, text: str) -> str:
         # The key may travel elsewhere too (another header, a query value, an echoing server).

@@ -194,6 +194,8 @@ def _headers(raw: Any, field: str) -> tuple[tuple[str, str], ...]:
         raise _fail("expected a mapping of header name to value", field)
     pairs = []
     for name, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise _fail(f"the value of header '{name}' must be text", field)
         text = str(value)
         if any(ch in str(name) + text for ch in "\r\n\0"):
             raise _fail("header names and values cannot hold CR, LF or NUL", field)

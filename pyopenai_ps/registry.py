@@ -50,6 +50,11 @@ class Registry:
                     except SpecError as exc:
                         self._errors[path.stem.lower()] = exc
                         continue
+                    except Exception as exc:  # whatever breaks one file must not hide the others
+                        self._errors[path.stem.lower()] = SpecError(
+                            f"could not be loaded ({type(exc).__name__})", file=str(path)
+                        )
+                        continue
                     self._add(Command(spec))
             self._discovered = True
 

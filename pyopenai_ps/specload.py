@@ -24,6 +24,8 @@ __all__ = ["load_spec_file", "load_spec_text", "spec_from_mapping", "MAX_ALIAS_R
 
 #: More anchor references than this in one file is refused (alias bombs).
 MAX_ALIAS_REFERENCES = 200
+#: More pairs copied by ``<<`` merge keys than this is refused (merge-key bombs).
+MAX_MERGED_PAIRS = 10_000
 #: A spec larger than this is refused before parsing.
 MAX_SPEC_BYTES = 2_000_000
 
@@ -82,6 +84,15 @@ def _loader_class() -> type:
                     )
             return super().compose_node(parent, index)
 
+        _merged_pairs = 0
+
+        def flatten_mapping(self, node: Any) -> None:
+            # Merge keys copy pairs: nine merges of nine merges grow ninefold per level under few aliases.
+            super().flatten_mapping(node)
+            self._merged_pairs += len(node.value)
+            if self._merged_pairs > MAX_MERGED_PAIRS:
+                raise SpecError(f"YAML merge keys expand to more than {MAX_MERGED_PAIRS} entries; refusing them")
+
     return _CountingSafeLoader
 
 
@@ -108,6 +119,8 @@ def _parse_yaml(text: str, source: str) -> Any:
         # PyYAML's message names the tag and line; it never runs the tag.
         detail = " ".join(str(exc).split())
         raise SpecError(f"not valid safe YAML: {detail}", file=source) from None
+    except RecursionError:
+        raise SpecError("the YAML is nested too deeply", file=source) from None
 
 
 def load_spec_file(path: str | Path, *, cache: bool = True) -> CmdletSpec:
@@ -137,6 +150,8 @@ def load_spec_file(path: str | Path, *, cache: bool = True) -> CmdletSpec:
         spec = spec_from_mapping(data, source=source)
     except SpecError as exc:
         raise exc.located(source) from None
+    except RecursionError:
+        raise SpecError("the spec is nested too deeply", file=source) from None
     if cache:
         from .speccache import write_cached
 
@@ -150,6 +165,8 @@ def load_spec_text(text: str, *, source: str = "<string>") -> CmdletSpec:
         return spec_from_mapping(data, source=source)
     except SpecError as exc:
         raise exc.located(source) from None
+    except RecursionError:
+        raise SpecError("the spec is nested too deeply", file=source) from None
 
 
 # --- checking helpers -----------------------------------------------------------------------
