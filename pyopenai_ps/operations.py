@@ -124,9 +124,20 @@ def _segment(value: Any, name: str) -> str:
 
 
 def _query_text(value: Any) -> str:
+    if value is None:
+        return ""  # a $null value: the name is sent with an empty value
     if value is True or value is False:
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(_query_text(v) for v in value)  # PowerShell would join an array
     return str(value)
+
+
+#: Headers that frame the message itself: set by the HTTP client, never by a caller.
+_FRAMING_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "connection", "keep-alive", "proxy-connection", "te",
+     "trailer", "upgrade", "expect"}
+)
 
 
 def _check_header(name: str, value: str, label: str) -> None:
@@ -165,6 +176,12 @@ class _Request:
         for name, found in settings.extra_headers.items():
             text_name, text_value = str(name), "" if found is None else str(found)
             _check_header(text_name, text_value, f"'{text_name}' (from -AdditionalHeaders)")
+            if text_name.lower() in _FRAMING_HEADERS:
+                # A wrong Content-Length would leave the server waiting for a body that never comes.
+                raise ConfigurationError(
+                    f"The header '{text_name}' frames the HTTP message and cannot be set with -AdditionalHeaders.",
+                    setting=text_name,
+                )
             for existing in [k for k in headers if k.lower() == text_name.lower()]:
                 del headers[existing]
             headers[text_name] = text_value

@@ -1,10 +1,11 @@
-"""Shared fixtures: the bundled command and the test-only spec."""
+"""Shared fixtures: the bundled command, the test-only spec, bundled servers, the command line's server."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from cli_support import cli_server, srv  # noqa: F401  (fixtures of the command-line tests)
 
 import pyopenai_ps
 from pyopenai_ps.command import Command
@@ -31,8 +32,8 @@ def server():
     """A fresh, seeded bundled server on an ephemeral loopback port."""
     from pyopenai_ps.server import LocalServer
 
-    with LocalServer() as srv:
-        yield srv
+    with LocalServer() as running:
+        yield running
 
 
 @pytest.fixture

@@ -11,23 +11,20 @@ import sys
 from datetime import datetime
 
 import pytest
-
-from pyopenai_ps.server import Fault
-from test_cli_support import (  # noqa: F401  (cli_server and srv are fixtures)
+from cli_support import (
     EXAMPLE_1,
     EXAMPLE_2,
     KEY,
-    SEED_RUNS,
     SCRIPT,
+    SEED_RUNS,
     cli,
-    cli_server,
     environment,
     json_lines,
     paths,
     run,
-    srv,
 )
 
+from pyopenai_ps.server import Fault
 
 # --- the console script and the help's two examples --------------------------------------------
 
@@ -257,7 +254,7 @@ def test_demo_needs_no_key_and_no_network():
 
 
 def test_serve_runs_the_bundled_server_in_the_foreground():
-    from test_cli_support import read_line
+    from cli_support import read_line
 
     env = environment(None)
     proc = subprocess.Popen([*cli(), "serve", "--port", "0"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -8,22 +8,19 @@ import tempfile
 import time
 
 import pytest
-
-from pyopenai_ps.server import Fault
-from test_cli_support import (  # noqa: F401  (cli_server and srv are fixtures)
+from cli_support import (
     EXAMPLE_1,
     EXAMPLE_2,
     KEY,
     SEED_RUNS,
     cli,
-    cli_server,
     environment,
     json_lines,
     paths,
     run,
-    srv,
 )
 
+from pyopenai_ps.server import Fault
 
 # --- standard input ----------------------------------------------------------------------------
 

@@ -6,8 +6,7 @@ import re
 import sys
 
 import pytest
-
-from test_cli_support import cli, cli_server, environment, run_on_terminal, srv  # noqa: F401
+from cli_support import cli, environment, run_on_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
 

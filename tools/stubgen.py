@@ -223,11 +223,14 @@ def generate(specs_dir: Path = SPECS, init: Path = PACKAGE / "__init__.py") -> t
             specs.append(load_spec_file(path))
         except SpecError as exc:
             errors.append(str(exc))
-    parts = [_HEADER, "from collections.abc import Mapping, Sequence", *imports, "from .output import PSObject", ""]
+    body = [common_parameters()]
+    body.extend(f"{function}\n" for function in functions)
+    body.extend(f"{spec_function(spec)}\n" for spec in sorted(specs, key=lambda s: s.function_name))
+    used = [name for name in ("Mapping", "Sequence") if f"{name}[" in "".join(body)]  # import only what is used
+    abc_import = [f"from collections.abc import {', '.join(used)}"] if used else []
+    parts = [_HEADER, *abc_import, *imports, "from .output import PSObject", ""]
     parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]\n")
-    parts.append(common_parameters())
-    parts.extend(f"{function}\n" for function in functions)
-    parts.extend(f"{spec_function(spec)}\n" for spec in sorted(specs, key=lambda s: s.function_name))
+    parts.extend(body)
     return "\n".join(parts).rstrip("\n") + "\n", errors
 
 

@@ -304,7 +304,7 @@ def test_unknown_paths_are_404(shared_server, path):
 
 
 def test_segments_are_percent_decoded(shared_server):
-    assert call(shared_server, f"/v1/threads/thread%5Fabc123/runs/run%5Fabc123").json()["id"] == "run_abc123"
+    assert call(shared_server, "/v1/threads/thread%5Fabc123/runs/run%5Fabc123").json()["id"] == "run_abc123"
 
 
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PUT", "PATCH", "BREW"])
