@@ -1,7 +1,7 @@
 """Smoke test of the benchmark harness: it runs and reports every row.
 
 No speed goal is asserted here: benchmarks are reports, not timed tests.  The
-harness lives in the source tree (tools/, benchmarks/), so this test is
+harness lives in the source tree (tools/), so this test is
 skipped when the tests run from somewhere without it.
 """
 
@@ -28,7 +28,7 @@ FIGURES = [
 ]
 
 pytestmark = pytest.mark.skipif(
-    not BENCH.exists() or not (ROOT / "benchmarks" / "fastserver.py").exists(),
+    not BENCH.exists() or not (ROOT / "tools" / "bench_server.py").exists(),
     reason="tools/bench.py is not beside tests/ (not a source checkout)",
 )
 

@@ -7,7 +7,7 @@ Usage::
 
 What it does, in one run:
 
-1. starts ``benchmarks/fastserver.py`` in its own process (standard library
+1. starts ``tools/bench_server.py`` in its own process (standard library
    only, answers pre-rendered to bytes, so the client's cost dominates);
 2. measures every figure interleaved round by round, after a warm-up: within
    a round the contenders of a figure take turns in blocks (bind 200 at a time,
@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-SERVER_SCRIPT = REPO / "benchmarks" / "fastserver.py"
+SERVER_SCRIPT = REPO / "tools" / "bench_server.py"
 KEY = "sk-bench-0123456789abcdef"
 THREAD, RUN, BIG = "thread_abc123", "run_abc123", "thread_big"
 BIG_RUNS = 10_000
@@ -119,7 +119,7 @@ def _version(dist: str, module: str) -> str:
 
 
 class FastServer:
-    """``benchmarks/fastserver.py`` in its own process; stops when we close its stdin."""
+    """``tools/bench_server.py`` in its own process; stops when we close its stdin."""
 
     def __init__(self, start_timeout: float = 60.0) -> None:
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server never blocks on it

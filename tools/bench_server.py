@@ -22,7 +22,7 @@ server does not know (``include[]`` and the like) are ignored.
 Protocol: HTTP/1.1 with keep-alive, one thread per connection, minimal parsing
 (the request line, ``Content-Length`` to skip a body, ``Connection: close``).
 
-Run ``python benchmarks/fastserver.py [--port N] [--runs N]``: it prints its port
+Run ``python tools/bench_server.py [--port N] [--runs N]``: it prints its port
 on the first line of stdout, then serves until stdin closes or SIGTERM/SIGINT.
 """
 
