@@ -27,7 +27,7 @@ class Binding:
     The repr never shows a secret.
     """
 
-    __slots__ = ("command", "parameter_set", "bound", "defaults", "pipeline_input", "from_pipeline", "_secret", "_index", "_plain", "_canonical")
+    __slots__ = ("command", "parameter_set", "bound", "defaults", "pipeline_input", "from_pipeline", "_secret", "_index", "_plain", "_canonical", "memo")
 
     def __init__(
         self,
@@ -46,7 +46,9 @@ class Binding:
         self.bound: Mapping[str, Any] = MappingProxyType(bound)
         self.defaults: Mapping[str, Any] = MappingProxyType(defaults)
         self._plain = (bound, defaults)
-        self._canonical = canonical_names  # the dicts behind the read-only views, for fast lookups
+        self._canonical = canonical_names
+        #: Work the runtime derives from this binding (settings, planned requests), kept for a repeated call.
+        self.memo: dict[Any, Any] = {}  # the dicts behind the read-only views, for fast lookups
         self.pipeline_input = pipeline_input
         self.from_pipeline = from_pipeline
         self._secret = secret_names

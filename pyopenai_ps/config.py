@@ -33,6 +33,11 @@ def global_setting(name: str) -> Any:
     return None if package is None else vars(package).get(name)
 
 
+def effective(bound: Any, name: str) -> tuple[Any, str]:
+    """The value that counts and where it came from: the parameter, else the global, else the environment."""
+    return _first(bound, name)
+
+
 def _first(bound: Any, name: str) -> tuple[Any, str]:
     if bound is not None:
         return bound, "parameter"
@@ -46,7 +51,11 @@ def _first(bound: Any, name: str) -> tuple[Any, str]:
 
 
 def resolve_api_key(bound: Any) -> SecureString:
-    value, where = _first(bound, "OPENAI_API_KEY")
+    return api_key_from(*_first(bound, "OPENAI_API_KEY"))
+
+
+def api_key_from(value: Any, where: str) -> SecureString:
+    """The key from an :func:`effective` pair; ConfigurationError when there is none or it is unusable."""
     if value is None:
         raise ConfigurationError(
             "No API key was found. Give -ApiKey, or set pyopenai_ps.OPENAI_API_KEY or the environment variable "
@@ -67,12 +76,18 @@ def resolve_api_key(bound: Any) -> SecureString:
 
 
 def resolve_organization(bound: Any) -> str | None:
-    value, _ = _first(bound, "OPENAI_ORGANIZATION")
+    return organization_from(*_first(bound, "OPENAI_ORGANIZATION"))
+
+
+def organization_from(value: Any, where: str) -> str | None:
     return None if value in (None, "") else str(value)
 
 
 def resolve_api_base(bound: Any) -> str:
-    value, where = _first(bound, "OPENAI_API_BASE")
+    return api_base_from(*_first(bound, "OPENAI_API_BASE"))
+
+
+def api_base_from(value: Any, where: str) -> str:
     if value is None:
         return DEFAULT_API_BASE
     if where == "parameter":

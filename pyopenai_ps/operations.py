@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from ._version import __version__
 from .binding import Binding
-from .config import resolve_api_base, resolve_api_key, resolve_organization
+from .config import api_base_from, api_key_from, effective, organization_from
 from .errors import ConfigurationError, PaginationError, ResponseFormatError
 from .opspec import Connection, SetOperation, ValueSource
 from .output import PSObject
@@ -69,23 +69,37 @@ class ClientSettings:
 
 
 def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
-    """Resolve key, base and the rest for one binding (parameter, then global, then environment)."""
+    """Resolve key, base and the rest for one binding (parameter, then global, then environment).
+
+    A binding used again (a repeated call) keeps its settings while the values they come from are the
+    same; a changed global or environment variable is seen on the next call.
+    """
 
     def value(name: str | None) -> Any:
         return binding.get(name) if name else None
 
+    sources = (
+        effective(value(connection.api_key), "OPENAI_API_KEY"),
+        effective(value(connection.api_base), "OPENAI_API_BASE"),
+        effective(value(connection.organization), "OPENAI_ORGANIZATION"),
+    )
+    remembered = binding.memo.get(connection)
+    if remembered is not None and remembered[0] == sources:
+        return remembered[1]
     timeout = value(connection.timeout)
     extra_query = value(connection.extra_query)
     extra_headers = value(connection.extra_headers)
-    return ClientSettings(
-        resolve_api_key(value(connection.api_key)),
-        resolve_api_base(value(connection.api_base)),
-        resolve_organization(value(connection.organization)),
+    settings = ClientSettings(
+        api_key_from(*sources[0]),
+        api_base_from(*sources[1]),
+        organization_from(*sources[2]),
         float(timeout) if timeout else None,
         int(value(connection.max_retries) or 0),
         dict(extra_query) if extra_query else None,
         dict(extra_headers) if extra_headers else None,
     )
+    binding.memo[connection] = (sources, settings)
+    return settings
 
 
 def _resolve(source: ValueSource, binding: Binding) -> Any:
@@ -231,6 +245,17 @@ class _Request:
         return result, result.json()
 
 
+def _planned(operation: SetOperation, binding: Binding, settings: ClientSettings, preset: dict[str, Any]) -> _Request:
+    """The request of an operation, built once per binding and settings (both are reused by a repeated call)."""
+    key = (id(operation), tuple(preset.items()))  # the spec (and so the operation) lives as long as the binding
+    remembered = binding.memo.get(key)
+    if remembered is not None and remembered[0] is settings:
+        return remembered[1]
+    request = _Request(operation, binding, settings, preset)
+    binding.memo[key] = (settings, request)
+    return request
+
+
 def _shown_headers(headers: Mapping[str, str]) -> str:
     shown = {}
     for name, value in headers.items():
@@ -281,7 +306,7 @@ def run_binding(binding: Binding, settings: ClientSettings, reporter: Reporter) 
         values = {name: _resolve(source, binding) for name, source in operation.redirect.values}
         if all(v is not None for v in values.values()):
             operation, preset = spec.sets[operation.redirect.to], values
-    request = _Request(operation, binding, settings, preset)
+    request = _planned(operation, binding, settings, preset)
     if operation.returns == "object":
         result, data = request.send(request.url(), reporter)
         yield _wrap(data, operation, result)

@@ -207,11 +207,21 @@ class Invocation:
         self.options = CallOptions(command, common) if common else _plain_options(command)
         self.reporter = CallReporter(self.options, progress)
         self.records = records
+        self.progress = progress
+        #: No common parameter given: nothing per call to keep apart, so the binding may be reused.
+        self.reusable = not common and records is None
         operation = command.spec.operation
         if operation is None:
             raise ConfigurationError(f"{command.name} has no operation in its spec, so it cannot run.",
                                      setting="operation")
         self.connection = operation.connection
+
+    def again(self) -> Invocation:
+        """The same command line, for another run (its own reporter; the binding state is shared, read-only)."""
+        twin = object.__new__(Invocation)
+        twin.__dict__.update(self.__dict__)
+        twin.reporter = CallReporter(self.options, self.progress)
+        return twin
 
     def bindings(self) -> Iterator[Binding]:
         binder = self.command.binder
@@ -260,12 +270,37 @@ def _returns_one(binding: Binding) -> bool:
     return operation.returns == "object"
 
 
+#: Bindings of recent calls whose arguments are all hashable (a polling loop repeats its call).
+_RECENT: dict[tuple[Any, ...], tuple[Invocation, Binding, bool]] = {}
+
+
+def _call_key(command: Command, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    key = (command, args, tuple(kwargs.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def call_command(command: Command, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """``command(...)``: one object for a set that fetches one, else a list."""
-    invocation = Invocation(command, args, kwargs)
-    binding = next(invocation.bindings())
+    key = _call_key(command, args, kwargs)
+    recent = _RECENT.get(key) if key is not None else None
+    if recent is not None:
+        # Binding is deterministic and its result read-only: reuse it, with a fresh reporter.
+        template, binding, returns_one = recent
+        invocation = template.again()
+    else:
+        invocation = Invocation(command, args, kwargs)
+        binding = next(invocation.bindings())
+        returns_one = _returns_one(binding)
+        if key is not None and invocation.reusable:
+            if len(_RECENT) >= 256:
+                _RECENT.clear()
+            _RECENT[key] = (invocation, binding, returns_one)
     results = list(invocation.execute(binding))
-    if _returns_one(binding):
+    if returns_one:
         return results[0] if results else None
     return results
 

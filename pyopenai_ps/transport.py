@@ -211,8 +211,31 @@ def _name_for_message(name: str) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+_CHECKED: dict[tuple[Any, ...], tuple[dict[str, str], list[str]]] = {}
+
+
 def _prepare_headers(headers: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
-    """Headers as str, refused if they could split the request; and the secrets among them."""
+    """Headers as str, refused if they could split the request; and the secrets among them.
+
+    A call usually repeats the headers of the one before, so a header set that passed is remembered
+    (by its exact items) and not checked again.
+    """
+    try:
+        key = tuple(headers.items())
+        known = _CHECKED.get(key)
+    except TypeError:  # an unhashable value: check it every time
+        key, known = None, None
+    if known is not None:
+        return dict(known[0]), known[1]
+    prepared = _check_headers(headers)
+    if key is not None:
+        if len(_CHECKED) >= 256:
+            _CHECKED.clear()
+        _CHECKED[key] = prepared
+    return dict(prepared[0]), prepared[1]
+
+
+def _check_headers(headers: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
     out: dict[str, str] = {}
     seen: set[str] = set()
     secrets: list[str] = []
