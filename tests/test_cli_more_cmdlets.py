@@ -1,0 +1,44 @@
+"""The spec-only cmdlets from the command line, three processes chained as in PowerShell."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from cli_support import cli, environment, json_lines, run
+
+
+@pytest.mark.parametrize("args, ids", [
+    (["Get-Thread", "thread_abc123"], ["thread_abc123"]),
+    (["Get-ThreadMessage", "-Thread", "thread_abc123", "-MessageId", "msg_abc123"], ["msg_abc123"]),
+    (["Get-ThreadRunStep", "-Run", "run_abc123", "-ThreadId", "thread_abc123", "-All"],
+     ["step_abc121", "step_abc122", "step_abc123"]),
+    (["Get-Assistant", "-Limit", "2", "-Order", "desc"], ["asst_abc123", "asst_abc122"]),
+    (["Get-Batch", "batch_abc123"], ["batch_abc123"]),
+])
+def test_each_cmdlet(srv, args, ids):
+    done = run(srv, *args)
+    assert done.returncode == 0, done.stderr
+    assert [item["id"] for item in json_lines(done.stdout)] == ids
+
+
+def test_three_processes_chained(srv):
+    env = environment(srv.base_url)
+    first = subprocess.Popen([*cli(), "Get-Thread", "thread_abc123"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, env=env)
+    second = subprocess.Popen([*cli(), "Get-ThreadRun", "-All"], stdin=first.stdout, stdout=subprocess.PIPE, env=env)
+    first.stdout.close()
+    try:
+        third = subprocess.run([*cli(), "Get-ThreadRunStep", "-All"], stdin=second.stdout, capture_output=True,
+                               text=True, env=env, timeout=60)
+    finally:
+        second.stdout.close()
+        first.wait(timeout=30)
+        second.wait(timeout=30)
+    assert (first.returncode, second.returncode, third.returncode) == (0, 0, 0), third.stderr
+    assert [step["id"] for step in json_lines(third.stdout)] == ["step_abc121", "step_abc122", "step_abc123"]
+
+
+def test_help_of_a_spec_only_cmdlet(srv):
+    done = run(srv, "Get-Batch", "-?")
+    assert done.returncode == 0 and "    Get-Batch\n" in done.stdout and "-ApiType <OpenAIApiType>" in done.stdout
