@@ -54,3 +54,31 @@ def api(server, monkeypatch):
     server.slept = slept
     server.key = KEY
     return server
+
+
+@pytest.fixture(scope="module")
+def module_server():
+    """One bundled server for a whole module (starting one costs more than many tests)."""
+    from pyopenai_ps.server import LocalServer
+
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.fixture
+def reset_server(module_server):
+    """The module's server, reset (store, requests, faults) for this test."""
+    module_server.reset()
+    yield module_server
+    module_server.clear_faults()
+
+
+@pytest.fixture
+def recorded_sleeps(monkeypatch):
+    """Every backoff sleep of the transport is recorded instead of slept, with a jitter factor of 1."""
+    from pyopenai_ps import transport
+
+    slept: list[float] = []
+    monkeypatch.setattr(transport, "sleep", slept.append)
+    monkeypatch.setattr(transport, "random_factor", lambda: 1.0)
+    return slept

@@ -37,7 +37,7 @@ from pyopenai_ps.retry import (
     header_delay,
     should_retry_response,
 )
-from pyopenai_ps.server import Fault, LocalServer
+from pyopenai_ps.server import Fault
 from pyopenai_ps.transport import send
 
 HEADERS = {"Authorization": "Bearer sk-retry-test-key-0123456789", "OpenAI-Beta": "assistants=v2"}
@@ -45,18 +45,9 @@ RUN_PATH = "/threads/thread_abc123/runs/run_abc123"
 COUNTS = [0, 1, 3]
 
 
-@pytest.fixture(scope="module")
-def _shared_server():
-    with LocalServer() as srv:
-        yield srv
-
-
 @pytest.fixture
-def server(_shared_server):
-    """One server per module (starting one costs more than the tests), reset per test."""
-    _shared_server.reset()
-    yield _shared_server
-    _shared_server.clear_faults()
+def server(reset_server):
+    return reset_server
 
 
 @pytest.fixture
@@ -65,11 +56,8 @@ def url(server):
 
 
 @pytest.fixture(autouse=True)
-def delays(monkeypatch):
-    slept: list[float] = []
-    monkeypatch.setattr(transport, "sleep", slept.append)
-    monkeypatch.setattr(transport, "random_factor", lambda: 1.0)
-    return slept
+def delays(recorded_sleeps):
+    return recorded_sleeps
 
 
 def _http_date(seconds_from_now: float) -> str:

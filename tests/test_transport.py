@@ -25,7 +25,7 @@ from pyopenai_ps.errors import (
     UnauthorizedError,
 )
 from pyopenai_ps.secure import SecureString
-from pyopenai_ps.server import Fault, LocalServer
+from pyopenai_ps.server import Fault
 from pyopenai_ps.transport import HTTPResult, RetryEvent, error_for_response, send
 
 KEY = "sk-transport-test-0123456789abcdef"
@@ -33,18 +33,9 @@ HEADERS = {"Authorization": f"Bearer {KEY}", "OpenAI-Beta": "assistants=v2"}
 RUN_PATH = "/threads/thread_abc123/runs/run_abc123"
 
 
-@pytest.fixture(scope="module")
-def _shared_server():
-    with LocalServer() as srv:
-        yield srv
-
-
 @pytest.fixture
-def server(_shared_server):
-    """One server per module (starting one costs more than the tests), reset per test."""
-    _shared_server.reset()
-    yield _shared_server
-    _shared_server.clear_faults()
+def server(reset_server):
+    return reset_server
 
 
 @pytest.fixture
@@ -53,12 +44,8 @@ def url(server):
 
 
 @pytest.fixture(autouse=True)
-def delays(monkeypatch):
-    """Every backoff sleep is recorded instead of slept."""
-    slept: list[float] = []
-    monkeypatch.setattr(transport, "sleep", slept.append)
-    monkeypatch.setattr(transport, "random_factor", lambda: 1.0)
-    return slept
+def delays(recorded_sleeps):
+    return recorded_sleeps
 
 
 def _raises(exc_type, url, **kw):

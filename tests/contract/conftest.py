@@ -23,6 +23,8 @@ import urllib.request
 import pytest
 from prism_env import START_DEADLINE, openapi_document, prism_binary, skip_reason
 
+import pyopenai_ps as ps
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -75,3 +77,14 @@ def prism(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+
+
+@pytest.fixture
+def contract(prism, monkeypatch):
+    """The package pointed at Prism; every call logs its requests (-Verbose) so they can be counted."""
+    for name in ("OPENAI_API_KEY", "OPENAI_ORGANIZATION", "OPENAI_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(ps, "OPENAI_API_BASE", prism, raising=False)
+    monkeypatch.setattr(ps, "OPENAI_API_KEY", "sk-contract-test-0123456789", raising=False)
+    monkeypatch.setattr(ps, "OPENAI_ORGANIZATION", None, raising=False)
+    return prism

@@ -17,15 +17,6 @@ if skip_reason():
     pytest.skip(skip_reason(), allow_module_level=True)
 
 
-@pytest.fixture
-def contract(prism, monkeypatch):
-    for name in ("OPENAI_API_KEY", "OPENAI_ORGANIZATION", "OPENAI_API_BASE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(ps, "OPENAI_API_BASE", prism, raising=False)
-    monkeypatch.setattr(ps, "OPENAI_API_KEY", "sk-contract-test-0123456789", raising=False)
-    return prism
-
-
 def sent(caplog) -> list[str]:
     return [r.getMessage()[4:] for r in caplog.records if r.name == "pyopenai_ps" and r.getMessage().startswith("GET ")]
 

@@ -34,17 +34,6 @@ RUN_STATUSES = {"queued", "in_progress", "requires_action", "cancelling", "cance
                 "incomplete", "expired"}
 
 
-@pytest.fixture
-def contract(prism, monkeypatch):
-    """The package pointed at Prism; every call logs its requests (-Verbose) so they can be counted."""
-    for name in ("OPENAI_API_KEY", "OPENAI_ORGANIZATION", "OPENAI_API_BASE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(ps, "OPENAI_API_BASE", prism, raising=False)
-    monkeypatch.setattr(ps, "OPENAI_API_KEY", "sk-contract-test-0123456789", raising=False)
-    monkeypatch.setattr(ps, "OPENAI_ORGANIZATION", None, raising=False)
-    return prism
-
-
 def requests_sent(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "pyopenai_ps" and r.getMessage().startswith("GET ")]
 
