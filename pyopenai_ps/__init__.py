@@ -90,8 +90,11 @@ def load_spec(path: str | Path) -> Command:
     """Load one more spec file at run time and register its cmdlet (replacing one of the same name)."""
     from .registry import REGISTRY
 
-    command = REGISTRY.load(path)
-    globals().pop(command.function_name, None)  # a cached function of a replaced cmdlet
+    command, replaced = REGISTRY.load_replacing(path)
+    for stale in {command.function_name, replaced.function_name if replaced else None}:
+        cached = globals().get(stale) if stale else None
+        if cached is not None and hasattr(cached, "command"):  # only a cached cmdlet function, never our API
+            globals().pop(stale, None)
     return command
 
 
@@ -112,6 +115,8 @@ def bind(line: str, *, input: Any = None) -> Binding | list[Binding]:
     from .command import as_records
     from .psline import parse_line
 
+    if not isinstance(line, str):
+        raise LineSyntaxError(f"a command line is a string, not {type(line).__name__}", construct="value", column=1)
     pipeline = parse_line(line)
     if len(pipeline.commands) > 1:
         raise PSOpenAIError(

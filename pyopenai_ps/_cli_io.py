@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from .errors import PSOpenAIError
+from .secure import mask_key_shapes
 
 __all__ = ["InputFormatError", "stdin_records", "Progress", "Messages", "Scrubber", "make_writer"]
 
@@ -133,6 +134,8 @@ class Scrubber:
     """Removes known secrets (and any bearer token) from text bound for stderr."""
 
     _BEARER = re.compile(r"(Bearer\s+)([^\s,;'\"]+)", re.IGNORECASE)
+    # the value of a -ApiKey=... or -ApiKey:... word (any prefix of the name), which no binding recorded
+    _KEY_WORD = re.compile(r"(-ApiK\w*\s*[=:]\s*['\"]?)([^\s'\",;]+)", re.IGNORECASE)
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
@@ -148,7 +151,8 @@ class Scrubber:
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, mask_secret(secret))
-        return self._BEARER.sub(lambda m: m.group(1) + _mask_token(m.group(2)), text)
+        text = self._KEY_WORD.sub(lambda m: m.group(1) + _mask_token(m.group(2)), text)
+        return mask_key_shapes(self._BEARER.sub(lambda m: m.group(1) + _mask_token(m.group(2)), text))
 
 
 def _mask_token(token: str) -> str:
@@ -191,9 +195,27 @@ class Messages(logging.Handler):
 
     def install(self) -> None:
         logger = logging.getLogger("pyopenai_ps")
+        self._saved = (logger.level, logger.propagate)
         logger.addHandler(self)
         logger.setLevel(logging.WARNING)  # -Verbose/-Debug records are forced through per call
         logger.propagate = False
+        _INSTALLED.append(self)
+
+    def uninstall(self) -> None:
+        """Give the logger back as it was (main() may run more than once in one process)."""
+        logger = logging.getLogger("pyopenai_ps")
+        logger.removeHandler(self)
+        logger.setLevel(self._saved[0])
+        logger.propagate = self._saved[1]
+
+
+#: Handlers installed by the running main(), removed when it returns.
+_INSTALLED: list[Messages] = []
+
+
+def uninstall_all() -> None:
+    while _INSTALLED:
+        _INSTALLED.pop().uninstall()
 
 
 # --- output -----------------------------------------------------------------------------------

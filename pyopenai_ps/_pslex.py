@@ -12,6 +12,7 @@ import re
 from typing import Any, NoReturn
 
 from .errors import LineSyntaxError
+from .secure import mask_key_shapes
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -61,7 +62,8 @@ def fail(reason: str, construct: str, index: int) -> NoReturn:
 
 
 def shown(token: str) -> str:
-    """A token shortened for a message (tokens here are never string contents)."""
+    """A token shortened for a message (never string contents; a bareword shaped like a key is masked)."""
+    token = mask_key_shapes(token)
     return token if len(token) <= 32 else token[:31] + "\u2026"
 
 

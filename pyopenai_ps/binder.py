@@ -24,6 +24,7 @@ from .compiled import CompiledCommand, CompiledParameter
 from .errors import ParameterBindingError
 from .psline import NO_ARGUMENT, ParameterToken
 from .records import property_map
+from .secure import mask_key_shapes
 from .spec import NO_DEFAULT
 from .types import ConversionFailure
 from .validation import ValidationFailure
@@ -272,7 +273,7 @@ class Binder:
                     raise failure
         if remaining:
             shown = remaining[0]
-            text = shown if isinstance(shown, str) else _display(shown)
+            text = mask_key_shapes(shown if isinstance(shown, str) else _display(shown))
             raise self._error(
                 "PositionalParameterNotFound", f"A positional parameter cannot be found that accepts argument '{text}'."
             )

@@ -178,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         if error.where == PROG:
             sys.stderr.write(f"Try '{PROG} --help' for more information.\n")
         return EXIT_USAGE
+    finally:
+        # give the pyopenai_ps logger back as it was: main() may run again in this process
+        io = sys.modules.get("pyopenai_ps._cli_io")
+        if io is not None:
+            io.uninstall_all()
 
 
 def _main(words: list[str]) -> int:
@@ -250,6 +255,7 @@ def _help(rest: list[str]) -> int:
     if len(rest) != 1:
         raise UsageError("help takes one cmdlet name, e.g. help Get-ThreadRun.")
     import pyopenai_ps
+
     from .errors import CommandNotFoundError
 
     try:
@@ -261,27 +267,15 @@ def _help(rest: list[str]) -> int:
 
 
 def _print_help(command: Any) -> None:
-    try:
-        from .syntax import help_text
-    except ImportError:  # the syntax module is missing: at least name, synopsis and examples
-        text = _plain_help(command.spec)
-    else:
-        text = help_text(command.spec)
+    from .syntax import help_text
+
+    text = help_text(command.spec)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _plain_help(spec: Any) -> str:
-    lines = ["NAME", f"    {spec.name}", "", "SYNOPSIS", f"    {spec.synopsis or ''}", ""]
-    if spec.description:
-        lines += ["DESCRIPTION", f"    {spec.description}", ""]
-    for example in spec.examples or ():
-        lines += [f"    -------------------------- {example.title} --------------------------",
-                  f"    PS > {example.code}", "", f"    {example.remarks or ''}", ""]
-    return "\n".join(lines)
 
 
 def _run_command(name: str, words: list[str], fmt: str | None) -> int:
     import pyopenai_ps
+
     from .errors import CommandNotFoundError, PSOpenAIError, SpecError
 
     session = _Session(fmt)

@@ -22,7 +22,7 @@ from .errors import ConfigurationError
 from .secure import SecureString
 from .types import ConversionFailure, resolve_type
 
-__all__ = ["DEFAULT_API_BASE", "global_setting", "resolve_api_key", "resolve_organization", "resolve_api_base"]
+__all__ = ["DEFAULT_API_BASE", "global_setting", "effective", "api_key_from", "organization_from", "api_base_from"]
 
 DEFAULT_API_BASE = "https://api.openai.com/v1"
 
@@ -35,10 +35,6 @@ def global_setting(name: str) -> Any:
 
 def effective(bound: Any, name: str) -> tuple[Any, str]:
     """The value that counts and where it came from: the parameter, else the global, else the environment."""
-    return _first(bound, name)
-
-
-def _first(bound: Any, name: str) -> tuple[Any, str]:
     if bound is not None:
         return bound, "parameter"
     value = global_setting(name)
@@ -48,10 +44,6 @@ def _first(bound: Any, name: str) -> tuple[Any, str]:
     if value:
         return value, f"environment variable {name}"
     return None, ""
-
-
-def resolve_api_key(bound: Any) -> SecureString:
-    return api_key_from(*_first(bound, "OPENAI_API_KEY"))
 
 
 def api_key_from(value: Any, where: str) -> SecureString:
@@ -75,19 +67,13 @@ def api_key_from(value: Any, where: str) -> SecureString:
     return key
 
 
-def resolve_organization(bound: Any) -> str | None:
-    return organization_from(*_first(bound, "OPENAI_ORGANIZATION"))
-
-
 def organization_from(value: Any, where: str) -> str | None:
+    """The organization from an :func:`effective` pair (``where`` kept for a uniform call)."""
     return None if value in (None, "") else str(value)
 
 
-def resolve_api_base(bound: Any) -> str:
-    return api_base_from(*_first(bound, "OPENAI_API_BASE"))
-
-
 def api_base_from(value: Any, where: str) -> str:
+    """The API base from an :func:`effective` pair; a global or environment value is checked as a Uri."""
     if value is None:
         return DEFAULT_API_BASE
     if where == "parameter":

@@ -72,5 +72,7 @@ def function_for(command: Command) -> Callable[..., Any]:
     cmdlet_function.pipe = command.pipe  # type: ignore[attr-defined]
     cmdlet_function.bind = command.bind  # type: ignore[attr-defined]
     with _LOCK:
+        if len(_CACHE) >= 256:  # specs reloaded many times: do not keep every old command alive
+            _CACHE.clear()
         _CACHE[key] = (command, cmdlet_function)
     return cmdlet_function

@@ -218,6 +218,8 @@ class _Request:
     def _redact(self, text: str) -> str:
         # The key may travel elsewhere too (another header, a query value, an echoing server).
         key = self.settings.api_key.reveal()
+        if len(key) < 4:  # as the transport: masking one or two characters would mangle every line
+            return text
         return text.replace(key, mask_secret(key)) if key in text else text
 
     def send(self, url: str, reporter: Reporter) -> tuple[HTTPResult, Any]:
@@ -274,6 +276,8 @@ def _factory(operation: SetOperation) -> Any:
     make = _FACTORIES.get(id(operation))
     if make is None or make[0] is not operation:
         make = (operation, PSObject.factory(operation.output.type_name, operation.output.timestamps))
+        if len(_FACTORIES) >= 256:  # specs reloaded many times: do not keep every old operation alive
+            _FACTORIES.clear()
         _FACTORIES[id(operation)] = make
     return make[1]
 

@@ -7,6 +7,7 @@ cmdlet is asked for, and :func:`spec_errors` lists them all.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -68,6 +69,8 @@ class Registry:
         self._errors.pop(key, None)
 
     def get(self, name: str) -> Command:
+        if not isinstance(name, str):
+            raise CommandNotFoundError(repr(name), "a command name is a string")
         self._discover()
         key = name.strip().lower()
         command = self._commands.get(key)
@@ -84,11 +87,18 @@ class Registry:
 
     def load(self, path: str | Path) -> Command:
         """Load one more spec file and register it, replacing a cmdlet of the same name."""
+        return self.load_replacing(path)[0]
+
+    def load_replacing(self, path: str | Path) -> tuple[Command, Command | None]:
+        """Like :meth:`load`, and also the command it replaced (None when the name was new)."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise SpecError(f"a spec path is a str or path, not {type(path).__name__}")
         self._discover()
-        command = Command(load_spec_file(path))
+        command = Command(load_spec_file(path, cache=False))  # a user's file: leave no cache beside it
         with self._lock:
+            replaced = self._commands.get(command.name.lower())
             self._add(command)
-        return command
+        return command, replaced
 
     def names(self) -> list[str]:
         self._discover()

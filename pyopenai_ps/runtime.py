@@ -41,6 +41,7 @@ from .errors import (
     ResponseFormatError,
 )
 from .operations import run_binding, settings_for
+from .secure import SecureString
 
 __all__ = [
     "Invocation",
@@ -70,8 +71,20 @@ class _StreamLabels(logging.Formatter):
         return f"{label}: {record.getMessage()}"
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes (a program may redirect it later)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 # Used only for a call given -Verbose or -Debug when the program has configured no logging.
-_FALLBACK = logging.StreamHandler(sys.stderr)
+_FALLBACK = _CurrentStderr()
 _FALLBACK.setFormatter(_StreamLabels())
 
 #: Called as ``hook(command_name, pages, objects)`` while a listing follows its pages.
@@ -131,7 +144,7 @@ _PLAIN_OPTIONS: dict[str, CallOptions] = {}
 def _plain_options(command: Command) -> CallOptions:
     """The options of a call given no common parameter: the same every time, so made once per command."""
     options = _PLAIN_OPTIONS.get(command.name)
-    if options is None or options.command_name != command.name:
+    if options is None:
         options = _PLAIN_OPTIONS[command.name] = CallOptions(command, {})
     return options
 
@@ -274,13 +287,29 @@ def _returns_one(binding: Binding) -> bool:
 _RECENT: dict[tuple[Any, ...], tuple[Invocation, Binding, bool]] = {}
 
 
+_SCALARS = (str, int, float, bool, type(None), SecureString)
+
+
+def _frozen(value: Any) -> Any:
+    """A value as a cache key part: its type and itself, for immutable scalars (and tuples of them) only.
+
+    Anything else (an object whose attributes can change, a dict) makes the call uncacheable; the type
+    keeps ``1`` and ``True`` apart, which bind differently.
+    """
+    if type(value) in _SCALARS:
+        return (type(value), value)
+    if type(value) is tuple:
+        parts = tuple(_frozen(v) for v in value)
+        return None if None in parts else (tuple, parts)
+    return None
+
+
 def _call_key(command: Command, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
-    key = (command, args, tuple(kwargs.items()))
-    try:
-        hash(key)
-    except TypeError:
+    positional = tuple(_frozen(a) for a in args)
+    named = tuple((name, _frozen(v)) for name, v in kwargs.items())
+    if None in positional or any(frozen is None for _, frozen in named):
         return None
-    return key
+    return (command, positional, named)
 
 
 def call_command(command: Command, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -322,9 +351,12 @@ def invoke_line(line: str, *, input: Any = None) -> list[Any]:
 
 def stream_line(line: str, *, input: Any = None, progress: ProgressHook | None = None) -> Iterator[Any]:
     """Bind every command of a PowerShell line now; yield the last command's objects lazily."""
+    from .errors import LineSyntaxError
     from .psline import parse_line
     from .registry import REGISTRY
 
+    if not isinstance(line, str):
+        raise LineSyntaxError(f"a command line is a string, not {type(line).__name__}", construct="value", column=1)
     pipeline = parse_line(line)
     if pipeline.input is not None and input is not None:
         raise PSOpenAIError("The line already pipes input into the command; do not also pass input=.")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["SecureString", "mask_secret"]
+import re
+
+__all__ = ["SecureString", "mask_secret", "mask_key_shapes"]
+
+# OpenAI's keys all start with sk- (sk-proj-, sk-svcacct-, ...): text of that shape is treated as a key.
+_KEY_SHAPE = re.compile(r"sk-[A-Za-z0-9_\-]{8,}")
 
 
 class SecureString:
@@ -60,3 +65,10 @@ def mask_secret(secret: str) -> str:
         return "*" * min(len(secret), 45)
     hidden = len(secret) - head - tail
     return secret[:head] + "*" * min(hidden, 45) + secret[-tail:]
+
+
+def mask_key_shapes(text: str) -> str:
+    """``text`` with anything shaped like an OpenAI key masked, for echoing what a user typed."""
+    if "sk-" not in text:
+        return text
+    return _KEY_SHAPE.sub(lambda match: mask_secret(match.group()), text)

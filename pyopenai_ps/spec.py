@@ -102,6 +102,11 @@ class Link:
     title: str = ""
 
 
+#: Names of the package's own API, which no cmdlet's module function may take.
+RESERVED_FUNCTION_NAMES = frozenset(
+    {"get_command", "get_commands", "load_spec", "spec_errors", "bind", "invoke", "variables"}
+)
+
 #: Brand names kept as one word in function names (``Get-OpenAIFile`` -> ``get_openai_file``).
 _WHOLE_WORDS = ("OpenAI", "ChatGPT")
 

@@ -69,6 +69,8 @@ def write_cached(spec: Path, data: Any) -> None:
         text = json.dumps({"stamp": stamp, "data": data}, ensure_ascii=False)
     except (TypeError, ValueError):
         return  # e.g. a YAML date: such a spec is simply not cached
+    if json.loads(text)["data"] != data:
+        return  # JSON would change it (a number as a mapping key): not cached, so a warm start loads the same spec
     for candidate in cache_paths(spec):
         try:
             candidate.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

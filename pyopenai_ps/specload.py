@@ -16,7 +16,17 @@ from typing import Any
 from .common import COMMON_NAMES
 from .errors import SpecError
 from .opspec import parse_operation
-from .spec import ALL_SETS, NO_DEFAULT, CmdletSpec, Example, Link, ParameterSpec, SetMembership
+from .spec import (
+    ALL_SETS,
+    NO_DEFAULT,
+    RESERVED_FUNCTION_NAMES,
+    CmdletSpec,
+    Example,
+    Link,
+    ParameterSpec,
+    SetMembership,
+    function_name_for,
+)
 from .types import ConversionFailure, resolve_type
 from .validation import FLAGS, TRANSFORMS, VALIDATORS, make_validator
 
@@ -263,6 +273,12 @@ def spec_from_mapping(data: Any, *, source: str = "<string>") -> CmdletSpec:
     if "operation" in data:
         operation = parse_operation(data["operation"], sets=tuple(sets), parameters={p.name for p in parameters})
 
+    function_name = data.get("function_name", "") or function_name_for(name)
+    if function_name in RESERVED_FUNCTION_NAMES or not function_name.isidentifier() or function_name.startswith("_"):
+        raise SpecError(
+            f"'{function_name}' cannot be a cmdlet's function name: it is taken by the package or not a Python name",
+            field="function_name" if "function_name" in data else "name",
+        )
     return CmdletSpec(
         name=name,
         synopsis=data.get("synopsis", "").strip(),
@@ -277,7 +293,7 @@ def spec_from_mapping(data: Any, *, source: str = "<string>") -> CmdletSpec:
         notes=data.get("notes", "").strip(),
         links=tuple(_link(raw) for raw in data.get("links", [])),
         source=source,
-        function_name=data.get("function_name", ""),
+        function_name=function_name,
         enums=enums,
     )
 

@@ -48,7 +48,14 @@ from .errors import (
     ResponseFormatError,
     UnauthorizedError,
 )
-from .retry import RetryEvent, RetryPolicy, describe_error, error_fields, is_quota_error, status_reason
+from .retry import (
+    RetryEvent,
+    RetryPolicy,
+    describe_error,
+    error_fields,
+    is_quota_error,
+    status_reason,
+)
 from .secure import SecureString, mask_secret
 
 __all__ = ["HTTPResult", "RetryEvent", "send", "pool_manager", "error_for_response", "sleep",

@@ -229,6 +229,12 @@ def _convert_uri(value: Any, parameter: str) -> str:
         parts = urlsplit(text)
     except ValueError:
         parts = None
+    if parts is not None and (parts.username is not None or parts.password is not None):
+        # never echo it: the address holds credentials, which are not sent anyway
+        raise ConversionFailure(
+            'Cannot convert the value to type "System.Uri": an address with a user name or password is not '
+            "supported; give the key with -ApiKey."
+        )
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise _cannot_convert(
             value, "System.Uri", "An absolute http:// or https:// address is required."

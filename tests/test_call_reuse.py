@@ -66,3 +66,20 @@ def test_calls_with_common_parameters_keep_their_own_variables(api):
     ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123", out_variable=first)
     ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123", out_variable=second)
     assert len(first) == 1 and len(second) == 1
+
+
+def test_an_object_changed_between_two_calls_is_read_again(api):
+    class Thread:
+        id = "thread_abc123"
+
+    thread = Thread()
+    assert len(ps.get_thread_run(thread, all=True)) == 8
+    thread.id = "thread_abc456"
+    assert ps.get_thread_run(thread, all=True) == []
+    assert [r.path for r in api.requests] == ["/v1/threads/thread_abc123/runs", "/v1/threads/thread_abc456/runs"]
+
+
+def test_equal_values_of_different_types_are_different_calls(api):
+    ps.get_thread_run("thread_abc123", run_id=1, error_action="SilentlyContinue")
+    ps.get_thread_run("thread_abc123", run_id=True, error_action="SilentlyContinue")
+    assert [r.path.rsplit("/", 1)[1] for r in api.requests] == ["1", "True"]

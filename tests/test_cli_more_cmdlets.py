@@ -42,3 +42,14 @@ def test_three_processes_chained(srv):
 def test_help_of_a_spec_only_cmdlet(srv):
     done = run(srv, "Get-Batch", "-?")
     assert done.returncode == 0 and "    Get-Batch\n" in done.stdout and "-ApiType <OpenAIApiType>" in done.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["Get-ThreadRun", "thread_abc123", "-ApiKey=sk-proj-TYPEDKEYneverSHOWN0123456789"],
+    ["-c", "Get-ThreadRun thread_abc123 -ApiKey @(sk-proj-TYPEDKEYneverSHOWN0123456789)"],
+    ["Get-ThreadRun", "thread_abc123", "sk-proj-TYPEDKEYneverSHOWN0123456789"],
+])
+def test_a_key_typed_in_a_malformed_way_is_not_echoed(srv, args):
+    done = run(srv, *args)
+    assert done.returncode == 2 and srv.requests == []
+    assert "TYPEDKEYneverSHOWN" not in done.stdout + done.stderr

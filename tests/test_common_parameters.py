@@ -159,3 +159,14 @@ class TestSecrets:
         for error in collected:
             texts += [str(error), repr(error)] + [repr(v) for v in vars(error).values()]
         assert not [t for t in texts if api.key in t]
+
+
+def test_an_api_base_with_credentials_is_refused_without_echoing_them(api, monkeypatch):
+    base = api.base_url.replace("http://", "http://user:hunter2pass@")
+    with pytest.raises(ParameterBindingError) as info:
+        ps.get_thread_run("thread_abc123", api_base=base)
+    assert "hunter2pass" not in str(info.value)
+    monkeypatch.setattr(ps, "OPENAI_API_BASE", base, raising=False)
+    with pytest.raises(ConfigurationError) as error:
+        ps.get_thread_run("thread_abc123")
+    assert "hunter2pass" not in str(error.value) and api.requests == []

@@ -56,3 +56,42 @@ def test_demo_runs_both_examples():
     assert "id                    : run_abc123" in text
     assert "# 2 requests, 8 runs listed" in text
     assert "OPENAI_API_KEY" not in vars(ps)
+
+
+def _spec_text(name: str, extra: str = "") -> str:
+    source = ps.get_command("Get-Thread").spec.source
+    return open(source, encoding="utf-8").read().replace("name: Get-Thread\n", f"name: {name}\n{extra}", 1)
+
+
+def test_a_replaced_cmdlet_takes_its_cached_function_with_it(tmp_path, api):
+    first = tmp_path / "one.yaml"
+    first.write_text(_spec_text("Get-Temporary"), encoding="utf-8")
+    ps.load_spec(first)
+    assert ps.get_temporary("thread_abc123").id == "thread_abc123"  # now cached on the package
+    second = tmp_path / "two.yaml"
+    second.write_text(_spec_text("Get-Temporary", "function_name: fetch_temporary\n"), encoding="utf-8")
+    ps.load_spec(second)
+    assert ps.fetch_temporary("thread_abc123").id == "thread_abc123"
+    with pytest.raises(AttributeError):
+        ps.get_temporary  # noqa: B018
+
+
+@pytest.mark.parametrize("name, extra", [("Get-Command", ""), ("Get-Whatever", "function_name: bind\n"),
+                                         ("Get-Whatever", "function_name: not-python\n")])
+def test_a_spec_cannot_take_a_name_of_the_package_api(tmp_path, name, extra):
+    path = tmp_path / "clash.yaml"
+    path.write_text(_spec_text(name, extra), encoding="utf-8")
+    with pytest.raises(ps.SpecError):
+        ps.load_spec(path)
+    assert callable(ps.get_command) and ps.get_command("Get-Thread").name == "Get-Thread"
+
+
+def test_wrong_types_at_the_front_door_are_package_errors():
+    with pytest.raises(ps.CommandNotFoundError):
+        ps.get_command(None)
+    with pytest.raises(ps.LineSyntaxError):
+        ps.invoke(123)
+    with pytest.raises(ps.LineSyntaxError):
+        ps.bind(None)
+    with pytest.raises(ps.SpecError):
+        ps.load_spec(None)
