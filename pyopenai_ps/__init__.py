@@ -25,6 +25,7 @@ from .errors import (
     ConfigurationError,
     ContentFilteredError,
     LineSyntaxError,
+    MissingValueError,
     NotFoundError,
     PaginationError,
     ParameterBindingError,
@@ -67,6 +68,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "ConfigurationError",
+    "MissingValueError",
     "ResponseFormatError",
     "PaginationError",
 ]

@@ -13,6 +13,7 @@ from .errors import (
     ConfigurationError as ConfigurationError,
     ContentFilteredError as ContentFilteredError,
     LineSyntaxError as LineSyntaxError,
+    MissingValueError as MissingValueError,
     NotFoundError as NotFoundError,
     PaginationError as PaginationError,
     ParameterBindingError as ParameterBindingError,
@@ -29,7 +30,7 @@ from .binding import Binding
 from .command import Command
 from .output import PSObject
 
-__all__ = ['__version__', 'get_command', 'get_commands', 'load_spec', 'spec_errors', 'bind', 'invoke', 'SecureString', 'PSOpenAIError', 'SpecError', 'CommandNotFoundError', 'LineSyntaxError', 'ParameterBindingError', 'APIRequestError', 'BadRequestError', 'ContentFilteredError', 'UnauthorizedError', 'NotFoundError', 'RateLimitExceededError', 'QuotaLimitExceededError', 'APIConnectionError', 'APITimeoutError', 'ConfigurationError', 'ResponseFormatError', 'PaginationError']
+__all__ = ['__version__', 'get_command', 'get_commands', 'load_spec', 'spec_errors', 'bind', 'invoke', 'SecureString', 'PSOpenAIError', 'SpecError', 'CommandNotFoundError', 'LineSyntaxError', 'ParameterBindingError', 'APIRequestError', 'BadRequestError', 'ContentFilteredError', 'UnauthorizedError', 'NotFoundError', 'RateLimitExceededError', 'QuotaLimitExceededError', 'APIConnectionError', 'APITimeoutError', 'ConfigurationError', 'MissingValueError', 'ResponseFormatError', 'PaginationError']
 
 class _CommonParameters(TypedDict, total=False):
     """The common parameters of every cmdlet, as keywords."""

@@ -27,6 +27,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "ConfigurationError",
+    "MissingValueError",
     "ResponseFormatError",
     "PaginationError",
 ]
@@ -178,6 +179,16 @@ class ConfigurationError(PSOpenAIError):
     def __init__(self, message: str, *, setting: str | None = None) -> None:
         self.setting = setting
         super().__init__(message)
+
+
+class MissingValueError(ConfigurationError):
+    """A request of one call (one pipeline record) lacks a value, such as an id its path needs.
+
+    Unlike the other configuration errors it concerns that call only, so ``-ErrorAction Continue``
+    goes on with the next record.
+    """
+
+    error_id = "MissingValue"
 
 
 class ResponseFormatError(PSOpenAIError):

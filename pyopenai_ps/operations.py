@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from ._version import __version__
 from .binding import Binding
 from .config import api_base_from, api_key_from, effective, organization_from
-from .errors import ConfigurationError, PaginationError, ResponseFormatError
+from .errors import ConfigurationError, MissingValueError, PaginationError, ResponseFormatError
 from .opspec import Connection, SetOperation, ValueSource
 from .output import PSObject
 from .records import read_id
@@ -122,7 +122,7 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_~-]*[A-Za-z0-9_~][A-Za-z0-9_.~-]*")
 def _segment(value: Any, name: str) -> str:
     text = value if isinstance(value, str) else str(value)
     if not text:
-        raise ConfigurationError(f"The path value '{name}' is empty.", setting=name)
+        raise MissingValueError(f"The value of '{name}' in the request path is empty.", setting=name)
     if _UNRESERVED.fullmatch(text) and text.strip("."):
         return text  # an ordinary id needs no encoding
     try:
@@ -170,7 +170,11 @@ class _Request:
         for name in operation.placeholders:
             raw = preset[name] if name in preset else _resolve(operation.path_values[name], binding)
             if raw is None:
-                raise ConfigurationError(f"No value for the path value '{name}'.", setting=name)
+                raise MissingValueError(
+                    f"No value for '{name}' in the request path: give the parameter that supplies it, or pipe an "
+                    "object that carries it.",
+                    setting=name,
+                )
             path = path.replace("{" + name + "}", _segment(raw, name))
         self.base_url = settings.api_base.rstrip("/") + path
         query: dict[str, str] = {}

@@ -35,6 +35,7 @@ from .errors import (
     APIConnectionError,
     APIRequestError,
     ConfigurationError,
+    MissingValueError,
     PaginationError,
     ParameterBindingError,
     PSOpenAIError,
@@ -61,7 +62,14 @@ LOGGER = logging.getLogger("pyopenai_ps")
 variables: dict[str, list[Any]] = {}
 
 #: Errors that concern one record or one request: -ErrorAction decides what they do.
-_NON_TERMINATING = (APIRequestError, APIConnectionError, ResponseFormatError, PaginationError, ParameterBindingError)
+_NON_TERMINATING = (
+    APIRequestError,
+    APIConnectionError,
+    ResponseFormatError,
+    PaginationError,
+    ParameterBindingError,
+    MissingValueError,
+)
 
 class _StreamLabels(logging.Formatter):
     """PowerShell's stream labels: VERBOSE: and DEBUG: instead of INFO and DEBUG."""

@@ -176,3 +176,14 @@ def test_a_spec_for_an_unknown_endpoint_needs_no_code(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_record_missing_a_path_value_is_skipped_under_continue(api):
+    errors: list = []
+    steps = ps.get_command("Get-ThreadRunStep").pipe(
+        ["run_abc123", {"id": "run_abc123", "thread_id": "thread_abc123"}], all=True,
+        error_action="SilentlyContinue", error_variable=errors)
+    assert [s.id for s in steps] == ["step_abc121", "step_abc122", "step_abc123"]
+    assert [type(e) for e in errors] == [ps.MissingValueError] and "thread_id" in str(errors[0])
+    with pytest.raises(ps.MissingValueError):
+        ps.get_thread_run_step("run_abc123", all=True)
