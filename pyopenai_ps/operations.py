@@ -23,7 +23,15 @@ from .records import read_id
 from .secure import SecureString, mask_secret
 from .transport import HTTPResult, RetryEvent, send
 
-__all__ = ["ClientSettings", "Reporter", "settings_for", "run_binding", "USER_AGENT", "MORE_DATA_WARNING"]
+__all__ = [
+    "ClientSettings",
+    "Reporter",
+    "settings_for",
+    "choose_operation",
+    "run_binding",
+    "USER_AGENT",
+    "MORE_DATA_WARNING",
+]
 
 MORE_DATA_WARNING = "There is more data that has not been retrieved."
 USER_AGENT = f"pyopenai_ps/{__version__} (Python {platform.python_version()})"
@@ -205,19 +213,25 @@ class _Request:
             headers[text_name] = text_value
         self.headers = headers
         self.settings = settings
+        self._first_url: str | None = None
 
     def url(self, extra: Mapping[str, str] | None = None) -> str:
+        if not extra and self._first_url is not None:
+            return self._first_url  # a repeated call asks for the same first page
         query = dict(self.query)
         if extra:
             query.update(extra)
         if not query:
             return self.base_url
         try:
-            return f"{self.base_url}?{urlencode(query, quote_via=quote)}"
+            url = f"{self.base_url}?{urlencode(query, quote_via=quote)}"
         except UnicodeEncodeError:
             raise ConfigurationError(
                 "A query value cannot be sent: it holds characters that are not valid Unicode text.", setting="query"
             ) from None
+        if not extra:
+            self._first_url = url
+        return url
 
     def _redact(self, text: str) -> str:
         # The key may travel elsewhere too (another header, a query value, an echoing server).
@@ -300,8 +314,14 @@ def _wrap(item: Any, operation: SetOperation, result: HTTPResult) -> PSObject:
     return _factory(operation)(item)
 
 
-def run_binding(binding: Binding, settings: ClientSettings, reporter: Reporter) -> Iterator[PSObject]:
-    """Execute one binding; yields output objects as pages arrive."""
+def choose_operation(binding: Binding) -> tuple[SetOperation, dict[str, Any]]:
+    """The operation a binding runs, after its set's redirect, and the path values the redirect supplies.
+
+    Remembered on the binding: the choice depends on the binding alone.
+    """
+    chosen = binding.memo.get("operation")
+    if chosen is not None:
+        return chosen
     spec = binding.command.spec.operation
     if spec is None or binding.parameter_set not in spec.sets:
         raise ConfigurationError(
@@ -314,6 +334,13 @@ def run_binding(binding: Binding, settings: ClientSettings, reporter: Reporter) 
         values = {name: _resolve(source, binding) for name, source in operation.redirect.values}
         if all(v is not None for v in values.values()):
             operation, preset = spec.sets[operation.redirect.to], values
+    binding.memo["operation"] = chosen = (operation, preset)
+    return chosen
+
+
+def run_binding(binding: Binding, settings: ClientSettings, reporter: Reporter) -> Iterator[PSObject]:
+    """Execute one binding; yields output objects as pages arrive."""
+    operation, preset = choose_operation(binding)
     request = _planned(operation, binding, settings, preset)
     if operation.returns == "object":
         result, data = request.send(request.url(), reporter)

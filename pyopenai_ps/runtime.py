@@ -41,7 +41,7 @@ from .errors import (
     PSOpenAIError,
     ResponseFormatError,
 )
-from .operations import run_binding, settings_for
+from .operations import choose_operation, run_binding, settings_for
 from .secure import SecureString
 
 __all__ = [
@@ -279,16 +279,7 @@ class Invocation:
 
 
 def _returns_one(binding: Binding) -> bool:
-    spec = binding.command.spec.operation
-    operation = spec.sets.get(binding.parameter_set) if spec else None
-    if operation is None:
-        return False
-    if operation.redirect is not None:
-        from .operations import _resolve
-
-        if all(_resolve(source, binding) is not None for _, source in operation.redirect.values):
-            operation = spec.sets[operation.redirect.to]
-    return operation.returns == "object"
+    return choose_operation(binding)[0].returns == "object"
 
 
 #: Bindings of recent calls whose arguments are all hashable (a polling loop repeats its call).

@@ -183,7 +183,8 @@ def _pipeline_text(member: SetMembership) -> str:
     return f"true ({', '.join(modes)})" if modes else "false"
 
 
-def _default_text(parameter: ParameterSpec) -> str:
+def default_text(parameter: ParameterSpec) -> str:
+    """A parameter's default as help shows it; "" when it has none."""
     value = parameter.default
     if value is NO_DEFAULT or value is None:
         return ""
@@ -203,7 +204,7 @@ def _parameter_lines(spec: CmdletSpec, parameter: ParameterSpec) -> list[str]:
     rows = [
         ("Required?", _per_set(spec, parameter, lambda m: "true" if m.mandatory else "false")),
         ("Position?", _per_set(spec, parameter, lambda m: "named" if m.position is None else str(m.position))),
-        ("Default value", _default_text(parameter)),
+        ("Default value", default_text(parameter)),
         ("Accept pipeline input?", _per_set(spec, parameter, _pipeline_text)),
         ("Aliases", ", ".join(parameter.aliases)),
         ("Accept wildcard characters?", "false"),

@@ -53,3 +53,20 @@ def test_a_key_typed_in_a_malformed_way_is_not_echoed(srv, args):
     done = run(srv, *args)
     assert done.returncode == 2 and srv.requests == []
     assert "TYPEDKEYneverSHOWN" not in done.stdout + done.stderr
+
+
+def test_main_in_process_gives_the_logger_back(srv, monkeypatch, capsys):
+    import logging
+
+    from pyopenai_ps.cli import main
+
+    monkeypatch.setenv("OPENAI_API_BASE", srv.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-in-process-0123456789")
+    logger = logging.getLogger("pyopenai_ps")
+    before = (logger.level, logger.propagate, list(logger.handlers))
+    counts = []
+    for _ in range(2):
+        assert main(["Get-ThreadRun", "-RunId", "run_abc123", "-Thread", "thread_abc123", "-Verbose"]) == 0
+        counts.append(capsys.readouterr().err.count("VERBOSE: GET "))
+    assert counts == [1, 1]  # no handler left behind to print twice
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before

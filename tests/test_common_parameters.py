@@ -170,3 +170,25 @@ def test_an_api_base_with_credentials_is_refused_without_echoing_them(api, monke
     with pytest.raises(ConfigurationError) as error:
         ps.get_thread_run("thread_abc123")
     assert "hunter2pass" not in str(error.value) and api.requests == []
+
+
+def test_verbose_without_logging_follows_a_redirected_stderr(api):
+    code = (
+        "import io, sys, pyopenai_ps as ps\n"
+        f"ps.OPENAI_API_BASE = {api.base_url!r}\n"
+        f"ps.OPENAI_API_KEY = {api.key!r}\n"
+        "captured = io.StringIO()\n"
+        "sys.stderr = captured\n"
+        "ps.invoke('Get-ThreadRun -RunId run_abc123 -Thread thread_abc123 -Verbose')\n"
+        "sys.stderr = sys.__stderr__\n"
+        "print(captured.getvalue())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "VERBOSE: GET " in result.stdout and "VERBOSE" not in result.stderr
+
+
+def test_a_very_short_key_does_not_mangle_log_lines(api, caplog):
+    ps.get_thread_run("thread_abc123", run_id="run_abc123", api_key="t", verbose=True)
+    messages = [r.getMessage() for r in caplog.records]
+    assert f"GET {api.base_url}/threads/thread_abc123/runs/run_abc123" in messages

@@ -248,3 +248,17 @@ class TestCache:
 
         monkeypatch.setattr(speccache, "cache_paths", lambda spec: [tmp_path / "missing" / "\0bad"])
         assert load_spec_file(write(tmp_path, GOOD)).name == "Test-Thing"
+
+    def test_data_json_would_change_is_not_cached(self, tmp_path):
+        from pyopenai_ps import speccache
+
+        text = GOOD + "  - {name: Extra, type: IDictionary, default: {1: one}}\n"
+        path = write(tmp_path, text)
+        first = load_spec_file(path)
+        assert speccache.read_cached(path) is None  # a number as a mapping key would come back a string
+        assert load_spec_file(path).parameter("Extra").default == first.parameter("Extra").default == {1: "one"}
+
+    def test_load_spec_leaves_no_cache_beside_a_users_file(self, tmp_path):
+        path = write(tmp_path, GOOD.replace("Test-Thing", "Test-NoCache"), "Test-NoCache.yaml")
+        pyopenai_ps.load_spec(path)
+        assert not (tmp_path / "__pycache__").exists()

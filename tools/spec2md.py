@@ -20,29 +20,23 @@ from pathlib import Path
 import _common  # noqa: F401  (puts the checkout on sys.path)
 
 from pyopenai_ps.errors import SpecError
-from pyopenai_ps.spec import ALL_SETS, NO_DEFAULT, CmdletSpec, ParameterSpec, SetMembership
+from pyopenai_ps.spec import ALL_SETS, CmdletSpec, ParameterSpec, SetMembership
 from pyopenai_ps.specload import load_spec_file
-from pyopenai_ps.syntax import syntax_section
+from pyopenai_ps.syntax import default_text, syntax_section
 
 _COMMON = (
-    "This cmdlet supports the common parameters: -Debug, -ErrorAction, -ErrorVariable, -InformationAction, "
-    "-InformationVariable, -OutVariable, -OutBuffer, -PipelineVariable, -ProgressAction, -Verbose, "
-    "-WarningAction, and -WarningVariable. For more information, see "
-    "[about_CommonParameters](http://go.microsoft.com/fwlink/?LinkID=113216)."
+    "Besides the parameters above, every cmdlet takes the common parameters (-Verbose, -Debug, "
+    "-ErrorAction, -ErrorVariable, -WarningAction, -WarningVariable, -OutVariable and the rest); see "
+    "pyopenai_ps/runtime.py for what each does here."
 )
 
 
 def _default(spec: CmdletSpec, parameter: ParameterSpec) -> str:
-    value = parameter.default
-    if (value is NO_DEFAULT or value is None) and spec.type_of(parameter).is_switch:
-        return "False"
-    if value is NO_DEFAULT or value is None:
-        return "None"
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    # platyPS writes "None" for no default, and a switch's absent default as False
+    shown = default_text(parameter)
+    if shown:
+        return shown
+    return "False" if spec.type_of(parameter).is_switch else "None"
 
 
 def _pipeline(member: SetMembership) -> str:
