@@ -3,15 +3,21 @@
 
 from collections.abc import Mapping
 from typing import Any, Literal, TypedDict, Unpack, overload
+import typing as _typing
+from pathlib import Path as _Path
 from ._version import __version__ as __version__
+from .binding.result import Binding as Binding
 from .errors import (
+    ActionPreferenceStopError as ActionPreferenceStopError,
     APIConnectionError as APIConnectionError,
+    APIError as APIError,
     APIRequestError as APIRequestError,
     APITimeoutError as APITimeoutError,
     BadRequestError as BadRequestError,
     CommandNotFoundError as CommandNotFoundError,
     ConfigurationError as ConfigurationError,
     ContentFilteredError as ContentFilteredError,
+    InputFormatError as InputFormatError,
     LineSyntaxError as LineSyntaxError,
     MissingValueError as MissingValueError,
     NotFoundError as NotFoundError,
@@ -23,14 +29,19 @@ from .errors import (
     ResponseFormatError as ResponseFormatError,
     SpecError as SpecError,
     UnauthorizedError as UnauthorizedError,
+    UsageError as UsageError,
 )
+from .runtime import settings as _settings
+from .runtime.command import Command as Command
+from .runtime.common import variables as variables
+from .runtime.output import PSObject as PSObject
 from .secure import SecureString as SecureString
-from pathlib import Path
-from .binding import Binding
-from .command import Command
-from .output import PSObject
+OPENAI_API_KEY: str | SecureString | None
+OPENAI_API_BASE: str | None
+OPENAI_ORGANIZATION: str | None
+from .http.transport import Transport
 
-__all__ = ['__version__', 'get_command', 'get_commands', 'load_spec', 'spec_errors', 'bind', 'invoke', 'SecureString', 'PSOpenAIError', 'SpecError', 'CommandNotFoundError', 'LineSyntaxError', 'ParameterBindingError', 'APIRequestError', 'BadRequestError', 'ContentFilteredError', 'UnauthorizedError', 'NotFoundError', 'RateLimitExceededError', 'QuotaLimitExceededError', 'APIConnectionError', 'APITimeoutError', 'ConfigurationError', 'MissingValueError', 'ResponseFormatError', 'PaginationError']
+__all__ = ['__version__', 'get_command', 'get_commands', 'load_spec', 'spec_errors', 'bind', 'invoke', 'configure', 'variables', 'OPENAI_API_KEY', 'OPENAI_API_BASE', 'OPENAI_ORGANIZATION', 'Command', 'Binding', 'PSObject', 'SecureString', 'PSOpenAIError', 'SpecError', 'CommandNotFoundError', 'LineSyntaxError', 'ParameterBindingError', 'UsageError', 'InputFormatError', 'ActionPreferenceStopError', 'ConfigurationError', 'MissingValueError', 'APIError', 'APIRequestError', 'BadRequestError', 'ContentFilteredError', 'UnauthorizedError', 'NotFoundError', 'RateLimitExceededError', 'QuotaLimitExceededError', 'APIConnectionError', 'APITimeoutError', 'ResponseFormatError', 'PaginationError']
 
 class _CommonParameters(TypedDict, total=False):
     """The common parameters of every cmdlet, as keywords."""
@@ -52,13 +63,15 @@ def get_command(name: str) -> Command: ...
 
 def get_commands() -> list[str]: ...
 
-def load_spec(path: str | Path) -> Command: ...
+def load_spec(path: str | _Path) -> Command: ...
 
 def spec_errors() -> list[SpecError]: ...
 
-def bind(line: str, *, input: Any = ...) -> Binding | list[Binding]: ...
+def bind(line: str, *, input: _typing.Any = ...) -> Binding | list[Binding]: ...
 
-def invoke(line: str, *, input: Any = ...) -> list[Any]: ...
+def invoke(line: str, *, input: _typing.Any = ...) -> list[_typing.Any]: ...
+
+def configure(*, http_client: _typing.Any = ..., proxy: str | None = ..., ca_bundle: str | None = ..., pool_size: int | None = ..., sleeper: _typing.Callable[[float], _typing.Any] | None=..., clock: _typing.Callable[[], float] | None=..., jitter: _typing.Callable[[], float] | None=..., transport: Transport | None = ...) -> Transport: ...
 
 # Get-Assistant: Gets an assistant, or lists the assistants.
 @overload

@@ -1,9 +1,38 @@
-"""The package's exceptions.
+"""Every exception of the package, in one tree.
 
-Every exception raised on purpose derives from :class:`PSOpenAIError`.  Each
-carries its facts as attributes (parameter, status, request id) so callers never
-parse messages, and none of them ever holds an API key: messages are built from
-parameter names, types and short, non-secret token text only.
+::
+
+    PSOpenAIError                       anything this package raises on purpose
+    ├── SpecError                       a spec file is malformed
+    ├── CommandNotFoundError            no cmdlet of that name
+    ├── LineSyntaxError                 a PowerShell line could not be read
+    ├── ParameterBindingError           a call did not bind (error_id says how)
+    ├── UsageError                      a bad word or option on the command line
+    ├── InputFormatError                standard input held something unreadable
+    ├── ActionPreferenceStopError       a warning under -WarningAction Stop
+    ├── ConfigurationError              something needed before a request is missing or bad
+    │   └── MissingValueError           ... for one call or record only (an id its path needs)
+    └── APIError                        the API answered with an error, or did not answer
+        ├── APIRequestError             an error status (status_code, request_id, error_*)
+        │   ├── BadRequestError             400
+        │   │   └── ContentFilteredError    400 with error.code content_filter
+        │   ├── UnauthorizedError           401
+        │   ├── NotFoundError               404
+        │   └── RateLimitExceededError      429
+        │       └── QuotaLimitExceededError 429 about quota
+        ├── APIConnectionError          no (complete) answer came
+        │   └── APITimeoutError         ... within -TimeoutSec
+        ├── ResponseFormatError         an answer this package cannot read
+        └── PaginationError             a listing that did not advance
+
+Each carries its facts as attributes (parameter, status, request id) so callers never parse
+messages, and none holds an API key: messages are built from names, types and short token text,
+and text that came from a server passes the redactor first.  Every exception survives ``pickle``,
+``copy`` and ``deepcopy`` with its attributes (a worker process can raise one to its pool).
+
+Two internal signals sit beside the tree: :class:`ConversionFailure` and
+:class:`ValidationFailure` carry PowerShell's explanation from a type or a validator to the
+binder, which turns them into a :class:`ParameterBindingError`; they never reach a caller.
 """
 
 from __future__ import annotations
@@ -17,6 +46,12 @@ __all__ = [
     "LineSyntaxError",
     "ParameterBindingError",
     "BINDING_ERROR_IDS",
+    "UsageError",
+    "InputFormatError",
+    "ActionPreferenceStopError",
+    "ConfigurationError",
+    "MissingValueError",
+    "APIError",
     "APIRequestError",
     "BadRequestError",
     "ContentFilteredError",
@@ -26,11 +61,18 @@ __all__ = [
     "QuotaLimitExceededError",
     "APIConnectionError",
     "APITimeoutError",
-    "ConfigurationError",
-    "MissingValueError",
     "ResponseFormatError",
     "PaginationError",
+    "ConversionFailure",
+    "ValidationFailure",
 ]
+
+
+def _rebuild(cls: type[BaseException], state: dict[str, Any]) -> BaseException:
+    error = cls.__new__(cls)
+    BaseException.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
 
 
 class PSOpenAIError(Exception):
@@ -46,12 +88,17 @@ class PSOpenAIError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The attributes are keyword-only in most subclasses, so rebuild from the state instead of
+        # calling __init__ with args (the default, which fails for them).
+        return (_rebuild, (type(self), dict(self.__dict__)))
+
 
 class SpecError(PSOpenAIError):
     """A cmdlet spec file is malformed.
 
-    ``file``, ``parameter`` and ``field`` locate the problem (any may be None
-    when it does not apply); ``reason`` is the bare explanation.
+    ``file``, ``parameter`` and ``field`` locate the problem (any may be None when it does not
+    apply); ``reason`` is the bare explanation.
     """
 
     error_id = "SpecError"
@@ -106,8 +153,8 @@ class CommandNotFoundError(PSOpenAIError):
 class LineSyntaxError(PSOpenAIError):
     """A PowerShell command line could not be read.
 
-    ``construct`` names what was found (never the content of a string, which
-    may be a secret) and ``column`` is 1-based.
+    ``construct`` names what was found (never the content of a string, which may be a secret)
+    and ``column`` is 1-based.
     """
 
     error_id = "ParseError"
@@ -139,9 +186,9 @@ BINDING_ERROR_IDS = frozenset(
 class ParameterBindingError(PSOpenAIError):
     """A call could not be bound to the cmdlet's parameters.
 
-    ``error_id`` is one of :data:`BINDING_ERROR_IDS`; ``parameter_name`` is the
-    canonical parameter name, or the name as typed when nothing matched, or
-    None when no single parameter is at fault.
+    ``error_id`` is one of :data:`BINDING_ERROR_IDS`; ``parameter_name`` is the canonical
+    parameter name, or the name as typed when nothing matched, or None when no single parameter
+    is at fault.
     """
 
     def __init__(
@@ -168,11 +215,30 @@ class ParameterBindingError(PSOpenAIError):
         )
 
 
-# --- errors of execution -------------------------------------------------------------
+class UsageError(PSOpenAIError):
+    """A bad tool option or argument word on the command line; ``where`` prefixes the message."""
+
+    error_id = "UsageError"
+
+    def __init__(self, message: str, where: str = "pyopenai-ps") -> None:
+        self.where = where
+        super().__init__(message)
+
+
+class InputFormatError(PSOpenAIError):
+    """Standard input held something that is neither JSON nor a plain line."""
+
+    error_id = "InputFormatError"
+
+
+class ActionPreferenceStopError(PSOpenAIError):
+    """A warning under ``-WarningAction Stop``."""
+
+    error_id = "ActionPreferenceStop"
 
 
 class ConfigurationError(PSOpenAIError):
-    """Something needed for a request is missing or invalid (no API key, bad header)."""
+    """Something needed for a request is missing or invalid (no API key, a bad header)."""
 
     error_id = "ConfigurationError"
 
@@ -184,35 +250,23 @@ class ConfigurationError(PSOpenAIError):
 class MissingValueError(ConfigurationError):
     """A request of one call (one pipeline record) lacks a value, such as an id its path needs.
 
-    Unlike the other configuration errors it concerns that call only, so ``-ErrorAction Continue``
-    goes on with the next record.
+    Unlike the other configuration errors it concerns that call only, so ``-ErrorAction
+    Continue`` goes on with the next record.
     """
 
     error_id = "MissingValue"
 
 
-class ResponseFormatError(PSOpenAIError):
-    """The server answered with a body this package cannot read."""
-
-    error_id = "ResponseFormatError"
-
-    def __init__(self, message: str, *, status_code: int | None = None, request_id: str | None = None) -> None:
-        self.status_code = status_code
-        self.request_id = request_id
-        super().__init__(message)
+# --- what came from the API ----------------------------------------------------------------
 
 
-class PaginationError(PSOpenAIError):
-    """A listing's cursor did not advance; listing stopped instead of looping."""
+class APIError(PSOpenAIError):
+    """The API answered with an error, answered something unreadable, or did not answer."""
 
-    error_id = "PaginationError"
-
-    def __init__(self, message: str, *, cursor: str | None = None) -> None:
-        self.cursor = cursor
-        super().__init__(message)
+    error_id = "APIError"
 
 
-class APIRequestError(PSOpenAIError):
+class APIRequestError(APIError):
     """The API answered with an error status."""
 
     error_id = "APIRequestError"
@@ -271,8 +325,8 @@ class QuotaLimitExceededError(RateLimitExceededError):
     error_id = "QuotaLimitExceeded"
 
 
-class APIConnectionError(PSOpenAIError):
-    """The request never got an answer: refused, reset or dropped connection."""
+class APIConnectionError(APIError):
+    """The request never got a (complete) answer: refused, reset or dropped connection."""
 
     error_id = "APIConnectionError"
 
@@ -289,3 +343,43 @@ class APITimeoutError(APIConnectionError):
     def __init__(self, message: str, *, url: str | None = None, timeout: float | None = None) -> None:
         self.timeout = timeout
         super().__init__(message, url=url)
+
+
+class ResponseFormatError(APIError):
+    """The server answered with a body this package cannot read."""
+
+    error_id = "ResponseFormatError"
+
+    def __init__(self, message: str, *, status_code: int | None = None, request_id: str | None = None) -> None:
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(message)
+
+
+class PaginationError(APIError):
+    """A listing's cursor did not advance; listing stopped instead of looping."""
+
+    error_id = "PaginationError"
+
+    def __init__(self, message: str, *, cursor: str | None = None) -> None:
+        self.cursor = cursor
+        super().__init__(message)
+
+
+# --- internal signals ----------------------------------------------------------------------
+
+
+class ConversionFailure(Exception):
+    """A value does not convert to a parameter's type; ``detail`` is PowerShell's explanation."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ValidationFailure(Exception):
+    """A value fails a validator; ``detail`` is PowerShell's explanation."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -1,20 +1,32 @@
-"""A string that does not show itself: the Python stand-in for ``SecureString``."""
+"""Secrets: the ``SecureString`` that holds a key, and the one redactor that hides keys in text.
+
+Every place that shows text which may carry a key (request logging, error excerpts from a
+server's answer, the command line's echo of what a user typed, reprs) goes through a
+:class:`Redactor`.  It masks three things: the secrets it was given (the configured key, header
+values marked sensitive), the token after ``Bearer``, and anything shaped like an OpenAI key
+(``sk-`` and 8 or more key characters), with :func:`mask_secret`'s mask.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["SecureString", "mask_secret", "mask_key_shapes"]
+__all__ = ["SecureString", "Redactor", "mask_secret", "mask_key_shapes", "SHAPES"]
 
 # OpenAI's keys all start with sk- (sk-proj-, sk-svcacct-, ...): text of that shape is treated as a key.
 _KEY_SHAPE = re.compile(r"sk-[A-Za-z0-9_\-]{8,}")
+_BEARER = re.compile(r"(Bearer\s+)([^\s,;'\"]+)", re.IGNORECASE)
+#: Secrets shorter than this are not searched for in text: masking every "ab" would mangle it.
+_MIN_SEARCHED = 4
 
 
 class SecureString:
     """Holds a secret such as an API key.
 
-    ``repr()`` and ``str()`` never reveal it; only :meth:`reveal` does, and only
-    the transport calls that, to build the ``Authorization`` header.
+    ``repr()`` and ``str()`` never reveal it; only :meth:`reveal` does, and only the transport
+    calls that, to write the ``Authorization`` header.
     """
 
     __slots__ = ("__secret",)
@@ -55,9 +67,9 @@ class SecureString:
 def mask_secret(secret: str) -> str:
     """The masked form PSOpenAI prints in verbose and debug output.
 
-    The first 6 characters of an ``sk-`` key (3 of any other) and the last 2
-    stay; everything between becomes asterisks, at most 45 of them. A key too
-    short to keep those ends is masked whole.
+    The first 6 characters of an ``sk-`` key (3 of any other) and the last 2 stay; everything
+    between becomes asterisks, at most 45 of them.  A key too short to keep those ends is masked
+    whole.
     """
     head = 6 if secret.startswith("sk-") else 3
     tail = 2
@@ -67,8 +79,59 @@ def mask_secret(secret: str) -> str:
     return secret[:head] + "*" * min(hidden, 45) + secret[-tail:]
 
 
-def mask_key_shapes(text: str) -> str:
-    """``text`` with anything shaped like an OpenAI key masked, for echoing what a user typed."""
-    if "sk-" not in text:
+def _mask_token(match: re.Match[str]) -> str:
+    token = match.group(2)
+    return match.group(1) + (token if "*" in token else mask_secret(token))  # "*": masked already
+
+
+class Redactor:
+    """Masks known secrets, bearer tokens and key-shaped text in text and in JSON-like data.
+
+    Immutable: :meth:`with_secrets` gives a new redactor that knows more secrets.
+    """
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self, secrets: Iterable[str | SecureString | None] = ()) -> None:
+        plain = {s.reveal() if isinstance(s, SecureString) else s for s in secrets}
+        found = sorted((s for s in plain if isinstance(s, str) and len(s) >= _MIN_SEARCHED), key=len, reverse=True)
+        self._pairs: tuple[tuple[str, str], ...] = tuple((s, mask_secret(s)) for s in found)
+
+    def with_secrets(self, *secrets: str | SecureString | None) -> Redactor:
+        """A redactor that also masks ``secrets``."""
+        return Redactor([*(s for s, _ in self._pairs), *secrets])
+
+    def __repr__(self) -> str:
+        return f"Redactor(<{len(self._pairs)} secrets>)"
+
+    def text(self, text: str) -> str:
+        """``text`` with every secret, bearer token and key-shaped word masked."""
+        for secret, masked in self._pairs:
+            if secret in text:
+                text = text.replace(secret, masked)
+        if "earer" in text or "EARER" in text:
+            text = _BEARER.sub(_mask_token, text)
+        if "sk-" in text:
+            text = _KEY_SHAPE.sub(lambda match: mask_secret(match.group()), text)
         return text
-    return _KEY_SHAPE.sub(lambda match: mask_secret(match.group()), text)
+
+    __call__ = text
+
+    def data(self, value: Any) -> Any:
+        """JSON-like data (dicts, lists, strings) with every string redacted."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.data(k): self.data(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        return value
+
+
+#: A redactor that knows no particular secret: bearer tokens and key-shaped text only.
+SHAPES = Redactor()
+
+
+def mask_key_shapes(text: str) -> str:
+    """``text`` with bearer tokens and anything shaped like an OpenAI key masked."""
+    return SHAPES.text(text)

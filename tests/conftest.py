@@ -8,8 +8,8 @@ import pytest
 from cli_support import cli_server, srv  # noqa: F401  (fixtures of the command-line tests)
 
 import pyopenai_ps
-from pyopenai_ps.command import Command
-from pyopenai_ps.specload import load_spec_file
+from pyopenai_ps.runtime.command import Command
+from pyopenai_ps.spec.load import load_spec_file
 
 SPECS = Path(__file__).parent / "specs"
 
@@ -37,20 +37,30 @@ def server():
 
 
 @pytest.fixture
-def api(server, monkeypatch):
+def transport_with(request):
+    """``transport_with(**settings)``: a transport configured for this test only, the default one after."""
+    made = []
+
+    def configure(**settings):
+        made.append(pyopenai_ps.configure(**settings))
+        return made[-1]
+
+    yield configure
+    if made:
+        pyopenai_ps.configure()
+
+
+@pytest.fixture
+def api(server, monkeypatch, transport_with):
     """The package pointed at ``server`` through its globals, with a known key and no real sleeping."""
     for name in ("OPENAI_API_KEY", "OPENAI_ORGANIZATION", "OPENAI_API_BASE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(pyopenai_ps, "OPENAI_API_BASE", server.base_url, raising=False)
-    monkeypatch.setattr(pyopenai_ps, "OPENAI_API_KEY", KEY, raising=False)
-    monkeypatch.setattr(pyopenai_ps, "OPENAI_ORGANIZATION", None, raising=False)
+    monkeypatch.setattr(pyopenai_ps, "OPENAI_API_BASE", server.base_url)
+    monkeypatch.setattr(pyopenai_ps, "OPENAI_API_KEY", KEY)
+    monkeypatch.setattr(pyopenai_ps, "OPENAI_ORGANIZATION", None)
     slept: list[float] = []
-    import pyopenai_ps.transport as transport
-
-    monkeypatch.setattr(transport, "sleep", slept.append)
-    from pyopenai_ps import runtime
-
-    runtime.variables.clear()
+    transport_with(sleeper=slept.append)
+    pyopenai_ps.variables.clear()
     server.slept = slept
     server.key = KEY
     return server
@@ -74,11 +84,8 @@ def reset_server(module_server):
 
 
 @pytest.fixture
-def recorded_sleeps(monkeypatch):
+def recorded_sleeps(transport_with):
     """Every backoff sleep of the transport is recorded instead of slept, with a jitter factor of 1."""
-    from pyopenai_ps import transport
-
     slept: list[float] = []
-    monkeypatch.setattr(transport, "sleep", slept.append)
-    monkeypatch.setattr(transport, "random_factor", lambda: 1.0)
+    transport_with(sleeper=slept.append, jitter=lambda: 1.0)
     return slept

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pyopenai_ps.command import Command
-from pyopenai_ps.psline import parse_line
+from pyopenai_ps.runtime.command import Command
+from pyopenai_ps.pslang.parser import parse_line
 from pyopenai_ps.spec import ALL_SETS
-from pyopenai_ps.specload import load_spec_file
+from pyopenai_ps.spec.load import load_spec_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / "tools"
@@ -272,11 +272,11 @@ def test_stub_resolves_overloads_with_mypy(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     out = result.stdout
-    assert 'sample.py:2: note: Revealed type is "pyopenai_ps.output.PSObject"' in out, out
-    assert 'sample.py:3: note: Revealed type is "builtins.list[pyopenai_ps.output.PSObject]"' in out or (
-        'sample.py:3: note: Revealed type is "list[pyopenai_ps.output.PSObject]"' in out
+    assert 'sample.py:2: note: Revealed type is "pyopenai_ps.runtime.output.PSObject"' in out, out
+    assert 'sample.py:3: note: Revealed type is "builtins.list[pyopenai_ps.runtime.output.PSObject]"' in out or (
+        'sample.py:3: note: Revealed type is "list[pyopenai_ps.runtime.output.PSObject]"' in out
     ), out
-    assert re.search(r"sample\.py:4: note: Revealed type is \"(builtins\.)?list\[pyopenai_ps\.output\.PSObject\]\"", out)
+    assert re.search(r"sample\.py:4: note: Revealed type is \"(builtins\.)?list\[pyopenai_ps\.runtime\.output\.PSObject\]\"", out)
     assert "sample.py:5: error: No overload variant" in out
     assert "__init__.pyi" not in out
 

@@ -31,7 +31,7 @@ from _common import SPECS, strip_prompt
 
 from pyopenai_ps.errors import SpecError
 from pyopenai_ps.spec import CmdletSpec
-from pyopenai_ps.specload import load_spec_file
+from pyopenai_ps.spec.load import load_spec_file
 
 # --- examples ------------------------------------------------------------------------------
 

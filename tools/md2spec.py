@@ -4,7 +4,7 @@
     python tools/md2spec.py DOC.md [DOC.md ...] -o DIR
 
 Each DOC.md becomes DIR/<Name>.yaml, a spec that loads with
-``pyopenai_ps.specload.load_spec_file`` and binds, but has no ``operation``
+``pyopenai_ps.spec.load.load_spec_file`` and binds, but has no ``operation``
 section: what HTTP request each set makes is left for a person to write.
 
 What decides what:
@@ -42,11 +42,12 @@ from pathlib import Path
 from _common import HelpDoc, HelpParameter, SyntaxError_, SyntaxMember, name_sets, parse_syntax_block, read_help
 from _common import set_list, spec_yaml, syntax_mismatch
 
-from pyopenai_ps.common import COMMON_NAMES
+from pyopenai_ps.spec.common import COMMON_NAMES
 from pyopenai_ps.errors import SpecError
-from pyopenai_ps.specload import load_spec_text
-from pyopenai_ps.syntax import syntax_section
-from pyopenai_ps.types import ConversionFailure, resolve_type
+from pyopenai_ps.spec.load import load_spec_text
+from pyopenai_ps.spec.syntax import syntax_section
+from pyopenai_ps.errors import ConversionFailure
+from pyopenai_ps.spec.types import resolve_type
 
 _NUMBER = r"`?(-?\d+(?:\.\d+)?)`?"
 _RANGES = (

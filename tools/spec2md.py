@@ -4,7 +4,7 @@
     python tools/spec2md.py SPEC.yaml [SPEC.yaml ...] -o DIR
 
 Each spec becomes DIR/<Name>.md.  The SYNTAX section is
-``pyopenai_ps.syntax.syntax_section`` (what ``md2spec`` reads back, exactly);
+``pyopenai_ps.spec.syntax.syntax_section`` (what ``md2spec`` reads back, exactly);
 PARAMETERS has one ```yaml block per group of sets in which a parameter is
 alike, as platyPS writes it.  Hidden parameters are left out of SYNTAX but
 documented under PARAMETERS, so that ``md2spec`` restores them as hidden.
@@ -21,8 +21,8 @@ import _common  # noqa: F401  (puts the checkout on sys.path)
 
 from pyopenai_ps.errors import SpecError
 from pyopenai_ps.spec import ALL_SETS, CmdletSpec, ParameterSpec, SetMembership
-from pyopenai_ps.specload import load_spec_file
-from pyopenai_ps.syntax import default_text, syntax_section
+from pyopenai_ps.spec.load import load_spec_file
+from pyopenai_ps.spec.syntax import default_text, syntax_section
 
 _COMMON = (
     "Besides the parameters above, every cmdlet takes the common parameters (-Verbose, -Debug, "

@@ -34,12 +34,12 @@ from pathlib import Path
 
 from _common import ROOT, SPECS
 
-from pyopenai_ps.common import COMMON_PARAMETERS
+from pyopenai_ps.spec.common import COMMON_PARAMETERS
 from pyopenai_ps.errors import SpecError
-from pyopenai_ps.functions import keyword_name
+from pyopenai_ps.runtime.functions import keyword_name
 from pyopenai_ps.spec import CmdletSpec, ParameterSpec
-from pyopenai_ps.specload import load_spec_file
-from pyopenai_ps.types import resolve_type
+from pyopenai_ps.spec.load import load_spec_file
+from pyopenai_ps.spec.types import resolve_type
 
 PACKAGE = ROOT / "pyopenai_ps"
 STUB = PACKAGE / "__init__.pyi"
@@ -66,9 +66,15 @@ def static_part(source: str) -> tuple[list[str], list[str], list[str]]:
     typing_names = {"Any", "Literal", "TypedDict", "Unpack", "overload"}
     nodes = list(tree.body)
     for node in tree.body:
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
             nodes.extend(node.body)
     for node in nodes:
+        if isinstance(node, ast.Import):
+            imports.append(ast.unparse(node))
+            continue
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in exported:
+            imports.append(f"{node.target.id}: {ast.unparse(node.annotation)}")
+            continue
         if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
             continue
         if node.module == "typing" and not node.level:
@@ -228,7 +234,7 @@ def generate(specs_dir: Path = SPECS, init: Path = PACKAGE / "__init__.py") -> t
     body.extend(f"{spec_function(spec)}\n" for spec in sorted(specs, key=lambda s: s.function_name))
     used = [name for name in ("Mapping", "Sequence") if f"{name}[" in "".join(body)]  # import only what is used
     abc_import = [f"from collections.abc import {', '.join(used)}"] if used else []
-    parts = [_HEADER, *abc_import, *imports, "from .output import PSObject", ""]
+    parts = [_HEADER, *abc_import, *imports, ""]
     parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]\n")
     parts.extend(body)
     return "\n".join(parts).rstrip("\n") + "\n", errors

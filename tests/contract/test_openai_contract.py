@@ -23,7 +23,7 @@ from prism_env import skip_reason
 
 import pyopenai_ps as ps
 from pyopenai_ps import APIRequestError, NotFoundError, UnauthorizedError
-from pyopenai_ps.output import PSObject
+from pyopenai_ps.runtime.output import PSObject
 
 pytestmark = pytest.mark.contract
 

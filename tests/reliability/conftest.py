@@ -4,14 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from pyopenai_ps import transport
-
-
-@pytest.fixture(autouse=True)
-def no_jitter(monkeypatch):
-    """Backoff without its random factor, so delays are exact (2, 4, 8 s ...)."""
-    monkeypatch.setattr(transport, "random_factor", lambda: 1.0)
-
 
 @pytest.fixture(scope="session")
 def _shared_local_server():
@@ -28,3 +20,10 @@ def server(_shared_local_server):
     _shared_local_server.reset()
     yield _shared_local_server
     _shared_local_server.clear_faults()
+
+
+@pytest.fixture
+def api(api, transport_with):
+    """The package's ``api`` fixture, with backoff that has no random factor: delays are exact (2, 4, 8 s ...)."""
+    transport_with(sleeper=api.slept.append, jitter=lambda: 1.0)
+    return api

@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 import pyopenai_ps as ps
-from pyopenai_ps import transport
+from pyopenai_ps.runtime.settings import current_transport
 from pyopenai_ps.server import Fault
 
 THREADS = 16
@@ -27,7 +27,7 @@ def _work(index: int, big_ids: list[str], results: dict, errors: list, pools: se
     barrier.wait()  # start together
     try:
         for call in range(CALLS):
-            pools.add(id(transport.pool_manager()))
+            pools.add(id(current_transport().pool_manager))
             kind = (index + call) % 4
             loud = {"verbose": True} if index % 2 == 0 else {}
             if kind == 0:
@@ -80,7 +80,7 @@ def test_sixteen_threads_share_the_pool(api, caplog):
     # one pool for the process, and no more connections than threads (so none beyond the pool's size)
     assert len(pools) == 1
     connections = {r.connection_id for r in api.requests}
-    assert len(connections) <= min(THREADS, transport.POOL_MAXSIZE)
+    assert len(connections) <= min(THREADS, current_transport().pool_size)
     # -Verbose belongs to its call: exactly one "GET ..." line per request of a verbose call
     verbose_requests = sum({"get": 1, "list": 1, "all": 3, "page": 1}[kind]
                            for (index, _), (kind, _, _) in results.items() if index % 2 == 0)
@@ -105,14 +105,16 @@ def test_threads_retrying_through_shared_faults(api):
     assert len(pools) == 1
 
 
-def test_the_pool_is_created_once_even_when_threads_race_for_it(monkeypatch):
-    monkeypatch.setattr(transport, "_pool", None)
+def test_the_pool_is_created_once_even_when_threads_race_for_it():
+    from pyopenai_ps.http import Transport
+
+    transport = Transport()
     barrier = threading.Barrier(THREADS)
     seen: list = []
 
     def grab():
         barrier.wait()
-        seen.append(transport.pool_manager())
+        seen.append(transport.pool_manager)
 
     threads = [threading.Thread(target=grab) for _ in range(THREADS)]
     for thread in threads:

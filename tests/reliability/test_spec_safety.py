@@ -14,9 +14,9 @@ import pytest
 
 import pyopenai_ps as ps
 from pyopenai_ps import SpecError
-from pyopenai_ps.command import Command
-from pyopenai_ps.registry import Registry, bundled_specs_dir
-from pyopenai_ps.specload import load_spec_file
+from pyopenai_ps.runtime.command import Command
+from pyopenai_ps.runtime.registry import Registry, bundled_specs_dir
+from pyopenai_ps.spec.load import load_spec_file
 
 GOOD_SPEC = bundled_specs_dir() / "Get-ThreadRun.yaml"
 
@@ -66,7 +66,7 @@ def test_object_building_tags_are_refused_and_never_run(tmp_path, tag, place):
 _BOMB_PROGRAM = textwrap.dedent("""
     import json, sys
     from pyopenai_ps import SpecError
-    from pyopenai_ps.specload import load_spec_file
+    from pyopenai_ps.spec.load import load_spec_file
     results = {}
     for path in sys.argv[1:]:
         try:

@@ -1,0 +1,321 @@
+"""``pyopenai-ps``: the cmdlets from any shell, with PowerShell's syntax.
+
+::
+
+    pyopenai-ps [--format list|table|json|jsonl] <Cmdlet-Name> [PowerShell-style arguments]
+    pyopenai-ps [--format ...] -c "<PowerShell line>"        (also -Command)
+    pyopenai-ps help <Cmdlet-Name>      pyopenai-ps <Cmdlet-Name> -?
+    pyopenai-ps --list | demo | serve [--port N] [--host H] | --version | --help
+
+The shell has already split the words: a word starting with ``-`` and a letter
+names a parameter (``-Name:value`` reads the value as a PowerShell literal
+when it is ``$true``/``$false``/``$null``, a number or quoted), ``--`` ends the
+parameters, and every other word is one string value the binder converts.
+
+Output is PowerShell's list view on a terminal and JSON Lines otherwise.  Exit
+status: 0 success, 2 usage or binding error (nothing sent), 1 any other error,
+including errors reported under ``-ErrorAction Continue``.
+
+Startup matters, so the package is imported only as each path needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from ..errors import UsageError
+from .args import PROG, has_help_token, isatty, secrets_in, switch_given, wants_stdin, words_to_arguments
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+USAGE = f"""\
+usage: {PROG} [--format FORMAT] <Cmdlet-Name> [arguments...]
+       {PROG} [--format FORMAT] -c "<PowerShell line>"
+       {PROG} help <Cmdlet-Name>   |   {PROG} <Cmdlet-Name> -?
+       {PROG} --list | demo | serve [--port N] [--host H] | --version
+
+Runs PSOpenAI's cmdlets with PowerShell's parameter binding, e.g.
+  {PROG} Get-ThreadRun -Thread thread_abc123 -All
+  {PROG} -c "'thread_a','thread_b' | Get-ThreadRun -All"
+  {PROG} Get-ThreadRun -Thread thread_abc123 -All | {PROG} Get-ThreadRun
+
+Arguments after the cmdlet name follow PowerShell's rules: -Name value,
+-Name:value, switches, positional values; '--' ends the parameters.
+When standard input is a pipe or a file and the command lacks its pipeline
+input, records are read from it: JSON (an array, or one value a line) or
+plain lines (strings).  A complete command never reads standard input.
+
+tool options (before the cmdlet name):
+  -c, -Command LINE   run a whole PowerShell line, pipelines included
+  --format FORMAT     list, table, json (one array) or jsonl (one object a
+                      line); default: list on a terminal, else jsonl
+  --list              list the cmdlets
+  --version           print the version
+  -h, --help          show this help
+
+Settings come from the environment: OPENAI_API_KEY, OPENAI_API_BASE,
+OPENAI_ORGANIZATION (or the cmdlet parameters -ApiKey, -ApiBase, ...).
+Exit status: 0 success, 1 error, 2 usage or binding error (nothing sent).
+"""
+
+# --- the session: one run of the tool ---------------------------------------------------------
+
+
+class _Session:
+    def __init__(self, fmt: str | None) -> None:
+        from .streams import NO_PROGRESS, Messages, Progress, Scrubber
+
+        self.fmt = fmt or ("list" if isatty(sys.stdout) else "jsonl")
+        # progress only where a person watches: a terminal's stderr
+        self.hook = Progress() if isatty(sys.stderr) else None
+        self.progress = self.hook or NO_PROGRESS
+        self.scrub = Scrubber([os.environ.get("OPENAI_API_KEY", "")])
+        self.messages = Messages(self.progress, self.scrub)
+        self.messages.install()
+        self.debug = False
+        self.failed_in: dict[str, str] = {}
+
+    def tagged(self, invocation: Any) -> Any:
+        """The invocation's objects; remembers which command of a pipeline raised."""
+        try:
+            yield from invocation
+        except Exception:
+            self.failed_in.setdefault("name", invocation.command.name)
+            raise
+
+    def prepare(self, command: Any, arguments: list[Any], records: Any, first: bool) -> Any:
+        """Bind one command (nothing is sent) and return its lazy output."""
+        from ..runtime.invocation import Invocation
+
+        self.debug = self.debug or switch_given(command, arguments, "Debug")
+        for secret in secrets_in(command, arguments):
+            self.scrub.add(secret)
+        if first and records is None and wants_stdin(command, arguments):
+            from .streams import stdin_records
+
+            records = stdin_records(sys.stdin)
+        invocation = Invocation(command, arguments, records=records, progress=self.hook)
+        return self.tagged(invocation)
+
+    def run(self, stream: Any, default_name: str) -> int:
+        """Write the objects as they arrive; the exit status."""
+        from ..errors import ParameterBindingError, PSOpenAIError
+        from .streams import make_writer
+
+        writer = make_writer(self.fmt, self.progress)
+        code = EXIT_OK
+        try:
+            try:
+                for item in stream:
+                    writer.write(item)
+            finally:
+                self.progress.clear()
+                writer.close()
+        except BrokenPipeError:
+            _silence_stdout()
+            return EXIT_FAILED
+        except PSOpenAIError as error:
+            name = self.failed_in.get("name", default_name)
+            self.report(error, name)
+            code = EXIT_USAGE if isinstance(error, ParameterBindingError) else EXIT_FAILED
+        except Exception as error:  # a bug or an OS error: still no traceback unless -Debug
+            self.report(error, PROG, internal=True)
+            code = EXIT_FAILED
+        if code == EXIT_OK and self.messages.errors:
+            code = EXIT_FAILED  # -ErrorAction Continue went on past errors
+        return code
+
+    def report(self, error: BaseException, where: str, internal: bool = False) -> None:
+        self.progress.clear()
+        if self.debug:
+            import traceback
+
+            # format_exception shows no local variables, and the scrubber masks any key text
+            sys.stderr.write(self.scrub("".join(traceback.format_exception(error))))
+        if internal:
+            message = f"internal error: {type(error).__name__}: {error}"
+            if not self.debug:
+                message += " (run with -Debug to see the traceback)"
+        else:
+            message = str(error)
+        sys.stderr.write(self.scrub(f"{where}: {message}") + "\n")
+        sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """After the reader went away (``| head``), keep Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return _main(words)
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return 130
+    except UsageError as error:
+        sys.stderr.write(f"{error.where}: {error}\n")
+        if error.where == PROG:
+            sys.stderr.write(f"Try '{PROG} --help' for more information.\n")
+        return EXIT_USAGE
+    finally:
+        # give the pyopenai_ps logger back as it was: main() may run again in this process
+        io = sys.modules.get("pyopenai_ps.cli.streams")
+        if io is not None:
+            io.uninstall_all()
+
+
+def _main(words: list[str]) -> int:
+    fmt = None
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("-h", "--help", "-?", "/?"):
+            sys.stdout.write(USAGE)
+            return EXIT_OK
+        if word == "--version":
+            from .._version import __version__
+
+            print(f"{PROG} {__version__}")
+            return EXIT_OK
+        if word == "--list":
+            return _list()
+        if word == "--format" or word.startswith("--format="):
+            if "=" in word:
+                value = word.partition("=")[2]
+            elif i + 1 < len(words):
+                i += 1
+                value = words[i]
+            else:
+                raise UsageError("--format needs a value: list, table, json or jsonl.")
+            fmt = value.lower()
+            if fmt not in ("list", "table", "json", "jsonl"):
+                raise UsageError(f"unknown format '{value}': use list, table, json or jsonl.")
+            i += 1
+            continue
+        if word.lower() in ("-c", "-command", "--command"):
+            line = " ".join(words[i + 1:])  # like pwsh -Command, the remaining words make the line
+            if not line.strip():
+                raise UsageError(f"{word} needs a PowerShell line, e.g. {word} \"Get-ThreadRun -Thread thread_abc\".")
+            return _run_line(line, fmt)
+        if word.startswith("-") and word != "-":
+            raise UsageError(f"unknown option '{word}' (tool options go before the cmdlet name).")
+        break
+    if i >= len(words):
+        sys.stderr.write(USAGE)
+        return EXIT_USAGE
+    name, rest = words[i], words[i + 1:]
+    special = name.lower()
+    if special == "help":
+        return _help(rest)
+    if special == "demo":
+        if rest:
+            raise UsageError("demo takes no arguments.")
+        from .demo import run_demo
+
+        return run_demo(sys.stdout)
+    if special == "serve":
+        from ..server.__main__ import main as serve
+
+        return serve(rest)
+    return _run_command(name, rest, fmt)
+
+
+def _list() -> int:
+    from ..runtime.registry import REGISTRY
+
+    for name in REGISTRY.names():
+        print(name)
+    for error in REGISTRY.errors():
+        sys.stderr.write(f"WARNING: {error}\n")
+    return EXIT_OK
+
+
+def _help(rest: list[str]) -> int:
+    if len(rest) != 1:
+        raise UsageError("help takes one cmdlet name, e.g. help Get-ThreadRun.")
+    from ..errors import CommandNotFoundError
+    from ..runtime.registry import REGISTRY
+
+    try:
+        command = REGISTRY.get(rest[0])
+    except CommandNotFoundError as error:
+        raise UsageError(str(error), where=rest[0]) from None
+    _print_help(command)
+    return EXIT_OK
+
+
+def _print_help(command: Any) -> None:
+    from ..spec.syntax import help_text
+
+    text = help_text(command.spec)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _run_command(name: str, words: list[str], fmt: str | None) -> int:
+    from ..errors import CommandNotFoundError, PSOpenAIError, SpecError
+    from ..runtime.registry import REGISTRY
+
+    session = _Session(fmt)
+    try:
+        command = REGISTRY.get(name)
+        arguments = words_to_arguments(words)
+        if has_help_token(arguments):
+            _print_help(command)
+            return EXIT_OK
+        stream = session.prepare(command, arguments, None, first=True)
+    except UsageError as error:
+        raise UsageError(str(error), where=name) from None
+    except SpecError as error:
+        session.report(error, name)
+        return EXIT_FAILED
+    except PSOpenAIError as error:  # binding and setup: nothing was sent
+        shown = error.name if isinstance(error, CommandNotFoundError) else getattr(error, "command_name", name)
+        session.report(error, shown)
+        if getattr(error, "error_id", "") == "PositionalParameterNotFound" and "argument '--" in str(error):
+            sys.stderr.write(f"{PROG}: tool options such as --format go before the cmdlet name.\n")
+        return EXIT_USAGE
+    return session.run(stream, name)
+
+
+def _run_line(line: str, fmt: str | None) -> int:
+    from ..errors import CommandNotFoundError, LineSyntaxError, PSOpenAIError, SpecError
+    from ..pslang.parser import parse_line
+    from ..runtime.registry import REGISTRY
+
+    session = _Session(fmt)
+    name = PROG
+    try:
+        pipeline = parse_line(line)
+        commands = [(REGISTRY.get(call.name), list(call.arguments)) for call in pipeline.commands]
+        for command, arguments in commands:
+            if has_help_token(arguments):
+                _print_help(command)
+                return EXIT_OK
+        stream: Any = list(pipeline.input) if pipeline.input is not None else None
+        for position, (command, arguments) in enumerate(commands):
+            name = command.name
+            stream = session.prepare(command, arguments, stream, first=position == 0)
+    except LineSyntaxError as error:
+        session.report(error, "ParserError")
+        return EXIT_USAGE
+    except SpecError as error:
+        session.report(error, name)
+        return EXIT_FAILED
+    except PSOpenAIError as error:
+        shown = error.name if isinstance(error, CommandNotFoundError) else getattr(error, "command_name", name)
+        session.report(error, shown)
+        return EXIT_USAGE
+    return session.run(stream, name)

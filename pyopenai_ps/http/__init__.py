@@ -1,0 +1,14 @@
+"""The http layer: the wire.
+
+A :class:`~.transport.Transport` owns the connection pools, TLS and proxy settings, timeouts and
+the retry policy (:mod:`.retry`, a subclass of urllib3's ``Retry``) with its sleeper, clock and
+jitter; :mod:`.headers` checks what is sent and :mod:`.answers` turns what comes back into an
+:class:`~.answers.HTTPResult` or a typed exception.  It knows nothing of specs, bindings or the
+runtime.
+"""
+
+from .answers import HTTPResult, error_for_response
+from .retry import RetryEvent, RetryPolicy
+from .transport import Transport
+
+__all__ = ["HTTPResult", "RetryEvent", "RetryPolicy", "Transport", "error_for_response"]

@@ -1,0 +1,228 @@
+"""Running bound calls: one command of a pipeline, its records, its common parameters.
+
+An :class:`Invocation` binds its command line when it is made (so a line whose commands do not
+all bind sends nothing) and runs when iterated: each pipeline record is bound, prepared
+(:class:`~.plan.PreparedCall`), resolved against the settings of that moment and executed.
+
+The one cache of the runtime layer, :data:`RECENT_CALLS`: a repeated Python call with the same
+immutable arguments (a polling loop) reuses its binding and prepared call.  It is bounded
+(least recently used first out), guarded by a lock, keyed by the command object itself (never an
+``id()``), and holds no secret: a call that binds a secret parameter (the key, credential
+headers) is never kept, and the key is resolved on every call.  :func:`forget_command` drops the
+entries of a command whose spec was replaced.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
+
+from ..binding.binder import Binder
+from ..binding.records import as_records
+from ..binding.result import Binding
+from ..errors import APIError, ConfigurationError, MissingValueError, ParameterBindingError
+from ..spec.model import CmdletSpec
+from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
+from .execute import run_prepared
+from .plan import PreparedCall
+from .settings import current_transport, settings_for
+
+__all__ = ["Invocation", "CommandLike", "call_command", "stream_command", "pipe_command", "forget_command",
+           "RECENT_CALLS"]
+
+#: Errors that concern one record or one request: -ErrorAction decides what they do.
+_NON_TERMINATING = (APIError, ParameterBindingError, MissingValueError)
+
+
+class CommandLike(Protocol):
+    """What the runtime needs of a command: its name, spec and binder."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def spec(self) -> CmdletSpec: ...
+    @property
+    def binder(self) -> Binder: ...
+
+
+class Invocation:
+    """One command in a pipeline: bound on creation, run when iterated."""
+
+    def __init__(
+        self,
+        command: CommandLike,
+        arguments: Iterable[Any] = (),
+        keywords: Mapping[str, Any] | None = None,
+        records: Iterable[Any] | None = None,
+        *,
+        progress: ProgressHook | None = None,
+    ) -> None:
+        self.command = command
+        self.spec = command.spec
+        binder = command.binder
+        self.state = binder.bind_command_line(tuple(arguments), keywords or {}, expect_pipeline=records is not None)
+        params = binder.compiled.parameters
+        common = {params[i].name: v for i, v in self.state.bound.items() if params[i].is_common}
+        self.options = CallOptions(common) if common else PLAIN_OPTIONS
+        self.reporter = CallReporter(command.name, self.options, progress)
+        self.records = records
+        self.progress = progress
+        #: No common parameter given: nothing per call to keep apart, so the binding may be reused.
+        self.reusable = not common and records is None
+        if self.spec.operation is None:
+            raise ConfigurationError(f"{command.name} has no operation in its spec, so it cannot run.",
+                                     setting="operation")
+
+    def again(self) -> Invocation:
+        """The same command line, for another run (its own reporter; the binding state is shared, read-only)."""
+        twin = object.__new__(Invocation)
+        for name in ("command", "spec", "state", "options", "records", "progress", "reusable"):
+            setattr(twin, name, getattr(self, name))
+        twin.reporter = CallReporter(self.command.name, self.options, self.progress)
+        return twin
+
+    def bindings(self) -> Iterator[Binding]:
+        binder = self.command.binder
+        if self.records is None:
+            yield binder.finish(self.state)
+            return
+        for record in self.records:
+            try:
+                binding = binder.bind_record(self.state, record)
+            except ParameterBindingError as error:
+                self.reporter.error(error)  # PowerShell skips the record and reads the next
+                continue
+            yield binding
+
+    def prepare(self, binding: Binding) -> PreparedCall:
+        try:
+            return PreparedCall(self.spec, binding)
+        except ConfigurationError as error:
+            self._note_terminating(error)
+            raise
+
+    def _note_terminating(self, error: ConfigurationError) -> None:
+        if self.options.error_variable is not None and self.options.error_action != "Ignore":
+            self.options.error_variable.append(error)
+
+    def execute(self, prepared: PreparedCall) -> Iterator[Any]:
+        try:
+            settings = settings_for(prepared.binding, self.spec.connection)
+        except ConfigurationError as error:
+            self._note_terminating(error)
+            raise
+        out = self.options.out_variable
+        try:
+            for item in run_prepared(prepared, settings, self.reporter, current_transport()):
+                if out is not None:
+                    out.append(item)
+                yield item
+        except _NON_TERMINATING as error:
+            self.reporter.error(error)
+
+    def __iter__(self) -> Iterator[Any]:
+        for binding in self.bindings():
+            yield from self.execute(self.prepare(binding))
+
+
+# --- the recent-call cache ------------------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _frozen(value: Any) -> Any:
+    """A value as a cache key part: its type and itself, for immutable scalars (and tuples of them) only.
+
+    Anything else (an object whose attributes can change, a dict) makes the call uncacheable; the
+    type keeps ``1`` and ``True`` apart, which bind differently.
+    """
+    if type(value) in _SCALARS:
+        return (type(value), value)
+    if type(value) is tuple:
+        parts = tuple(_frozen(v) for v in value)
+        return None if None in parts else (tuple, parts)
+    return None
+
+
+class RecentCalls:
+    """Bounded, thread-safe memory of recent calls: (command, arguments) -> (invocation, prepared call)."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], tuple[Invocation, PreparedCall]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(command: CommandLike, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        positional = tuple(_frozen(a) for a in args)
+        named = tuple((name, _frozen(v)) for name, v in kwargs.items())
+        if None in positional or any(frozen is None for _, frozen in named):
+            return None
+        return (command, positional, named)
+
+    def get(self, key: tuple[Any, ...]) -> tuple[Invocation, PreparedCall] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], invocation: Invocation, prepared: PreparedCall) -> None:
+        if not invocation.reusable or prepared.binding.has_secret:
+            return  # common parameters are per call; a secret is never kept
+        with self._lock:
+            self._entries[key] = (invocation, prepared)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget(self, command: CommandLike) -> None:
+        with self._lock:
+            for key in [k for k in self._entries if k[0] is command]:
+                del self._entries[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+RECENT_CALLS = RecentCalls()
+
+
+def forget_command(command: CommandLike) -> None:
+    """Drop what the runtime remembers of a command (its spec was replaced)."""
+    RECENT_CALLS.forget(command)
+
+
+def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``command(...)``: one object for a set that fetches one, else a list."""
+    key = RecentCalls.key(command, args, kwargs)
+    recent = RECENT_CALLS.get(key) if key is not None else None
+    if recent is not None:
+        # Binding is deterministic and its result read-only: reuse it, with a fresh reporter.
+        template, prepared = recent
+        invocation = template.again()
+    else:
+        invocation = Invocation(command, args, kwargs)
+        prepared = invocation.prepare(next(invocation.bindings()))
+        if key is not None:
+            RECENT_CALLS.put(key, invocation, prepared)
+    results = list(invocation.execute(prepared))
+    if prepared.returns_one:
+        return results[0] if results else None
+    return results
+
+
+def stream_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[Any]:
+    """``command.stream(...)``: binds now, then yields objects, fetching each page only when needed."""
+    return iter(Invocation(command, args, kwargs))
+
+
+def pipe_command(command: CommandLike, records: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """``command.pipe(records, ...)``: ``records | Command ...``."""
+    return list(Invocation(command, args, kwargs, records=as_records(records)))

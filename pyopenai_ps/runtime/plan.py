@@ -1,0 +1,212 @@
+"""Request planning: one binding and the spec's ``operation`` become a method, URL and headers.
+
+:func:`choose_operation` picks the set's operation (after its ``redirect``); a
+:class:`PreparedCall` is the runtime's state for one binding: the chosen operation, the output
+object maker, and the :class:`RequestPlan` (URL without the page cursor, query, headers without
+credentials), planned once and planned again only when the API base or organization changes.
+The key is never part of a plan: the executor adds it to each request, so nothing kept between
+calls holds it.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from .._version import __version__
+from ..binding.result import Binding
+from ..errors import ConfigurationError, MissingValueError
+from ..spec.model import CmdletSpec
+from ..spec.operation import SetOperation, ValueSource
+from ..spec.properties import read_id
+from .output import PSObject
+from .settings import ClientSettings, checked_base
+
+__all__ = ["RequestPlan", "PreparedCall", "choose_operation", "resolve", "USER_AGENT", "KEY_SLOT"]
+
+USER_AGENT = f"pyopenai_ps/{__version__} (Python {platform.python_version()})"
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-]*[A-Za-z0-9_~][A-Za-z0-9_.~-]*")
+#: Headers that frame the message itself: set by the HTTP client, never by a caller.
+_FRAMING_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "connection", "keep-alive", "proxy-connection", "te",
+     "trailer", "upgrade", "expect"}
+)
+
+
+def resolve(source: ValueSource, binding: Binding) -> Any:
+    """The value a spec's value source gives for this binding (None when it gives none)."""
+    if source.first:
+        for option in source.first:
+            found = resolve(option, binding)
+            if found is not None:
+                return found
+        return None
+    if source.read_id is not None:
+        return read_id(binding.get(source.read_id), source.prefix, source.keys, accept_string=source.strings)
+    if source.parameter is not None:
+        return binding.get(source.parameter)
+    return source.value
+
+
+def choose_operation(spec: CmdletSpec, binding: Binding) -> tuple[SetOperation, dict[str, Any]]:
+    """The operation a binding runs, after its set's redirect, and the path values the redirect supplies."""
+    operations = spec.operation
+    if operations is None or binding.parameter_set not in operations.sets:
+        raise ConfigurationError(
+            f"{spec.name} has no operation for parameter set '{binding.parameter_set}' in its spec.",
+            setting="operation",
+        )
+    operation = operations.sets[binding.parameter_set]
+    if operation.redirect is not None:
+        values = {name: resolve(source, binding) for name, source in operation.redirect.values}
+        if all(v is not None for v in values.values()):
+            return operations.sets[operation.redirect.to], values
+    return operation, {}
+
+
+def _segment(value: Any, name: str) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        raise MissingValueError(f"The value of '{name}' in the request path is empty.", setting=name)
+    if _UNRESERVED.fullmatch(text) and text.strip("."):
+        return text  # an ordinary id needs no encoding
+    try:
+        encoded = quote(text, safe="")
+    except UnicodeEncodeError:  # e.g. a lone surrogate from undecodable command-line bytes
+        raise ConfigurationError(
+            f"The path value '{name}' cannot be sent: it holds characters that are not valid Unicode text.",
+            setting=name,
+        ) from None
+    if encoded.strip(".") == "":  # '.' and '..' would be folded away by URL normalization
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def _query_text(value: Any) -> str:
+    if value is None:
+        return ""  # a $null value: the name is sent with an empty value
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(_query_text(v) for v in value)  # PowerShell would join an array
+    return str(value)
+
+
+def _check_header(name: str, value: str, label: str) -> None:
+    if any(ch in name + value for ch in "\r\n\0"):
+        shown = label.encode("unicode_escape").decode("ascii")  # never a raw line break in a message
+        raise ConfigurationError(f"The header {shown} cannot contain a line break or NUL character.", setting=name)
+
+
+def _path(operation: SetOperation, binding: Binding, preset: Mapping[str, Any]) -> str:
+    path = operation.path
+    for name in operation.placeholders:
+        raw = preset[name] if name in preset else resolve(operation.path_values[name], binding)
+        if raw is None:
+            raise MissingValueError(
+                f"No value for '{name}' in the request path: give the parameter that supplies it, or pipe an "
+                "object that carries it.",
+                setting=name,
+            )
+        path = path.replace("{" + name + "}", _segment(raw, name))
+    return path
+
+
+#: Where the key goes: the executor fills it in per request (-AdditionalHeaders may replace it).
+KEY_SLOT = "Authorization"
+
+
+def _headers(operation: SetOperation, settings: ClientSettings) -> dict[str, str]:
+    headers = {KEY_SLOT: "", "User-Agent": USER_AGENT}
+    if settings.organization:
+        _check_header("OpenAI-Organization", settings.organization, "OpenAI-Organization (from -Organization)")
+        headers["OpenAI-Organization"] = settings.organization
+    headers.update(operation.headers)
+    for name, found in settings.extra_headers.items():
+        text_name, text_value = str(name), "" if found is None else str(found)
+        _check_header(text_name, text_value, f"'{text_name}' (from -AdditionalHeaders)")
+        if text_name.lower() in _FRAMING_HEADERS:
+            # A wrong Content-Length would leave the server waiting for a body that never comes.
+            raise ConfigurationError(
+                f"The header '{text_name}' frames the HTTP message and cannot be set with -AdditionalHeaders.",
+                setting=text_name,
+            )
+        for existing in [k for k in headers if k.lower() == text_name.lower()]:
+            del headers[existing]
+        headers[text_name] = text_value
+    return headers
+
+
+class RequestPlan:
+    """One operation of one binding, planned: the URL without the page cursor, the query and the
+    headers, whose :data:`KEY_SLOT` stays empty (the key is never part of a plan)."""
+
+    __slots__ = ("operation", "base_url", "query", "headers", "_first_url")
+
+    def __init__(self, operation: SetOperation, binding: Binding, settings: ClientSettings, api_base: str,
+                 preset: Mapping[str, Any]) -> None:
+        self.operation = operation
+        self.base_url = api_base.rstrip("/") + _path(operation, binding, preset)
+        query: dict[str, str] = {}
+        for name, source in operation.query:
+            found = resolve(source, binding)
+            if found is not None:
+                query[name] = _query_text(found)
+        for name, found in settings.extra_query.items():
+            query[str(name)] = _query_text(found)
+        self.query = query
+        self.headers = _headers(operation, settings)
+        self._first_url: str | None = None
+
+    def url(self, extra: Mapping[str, str] | None = None) -> str:
+        if not extra and self._first_url is not None:
+            return self._first_url  # a repeated call asks for the same first page
+        query = dict(self.query)
+        if extra:
+            query.update(extra)
+        if not query:
+            return self.base_url
+        try:
+            url = f"{self.base_url}?{urlencode(query, quote_via=quote)}"
+        except UnicodeEncodeError:
+            raise ConfigurationError(
+                "A query value cannot be sent: it holds characters that are not valid Unicode text.", setting="query"
+            ) from None
+        if not extra:
+            self._first_url = url
+        return url
+
+
+class PreparedCall:
+    """The runtime's state for one binding: what it runs, how its output is made, its request plan."""
+
+    __slots__ = ("binding", "operation", "preset", "make", "_plan", "_plan_for")
+
+    def __init__(self, spec: CmdletSpec, binding: Binding) -> None:
+        self.binding = binding
+        self.operation, self.preset = choose_operation(spec, binding)
+        output = self.operation.output
+        self.make: Callable[[dict[str, Any]], PSObject] = PSObject.factory(output.type_name, output.timestamps)
+        self._plan: RequestPlan | None = None
+        self._plan_for: tuple[str, str | None] | None = None
+
+    @property
+    def returns_one(self) -> bool:
+        return self.operation.returns == "object"
+
+    def plan(self, settings: ClientSettings) -> RequestPlan:
+        """The request plan for these settings (the last one, while base and organization are the same)."""
+        key = (settings.api_base, settings.organization)
+        plan = self._plan
+        if plan is not None and self._plan_for == key:
+            return plan
+        base = settings.api_base
+        if settings.base_source != "parameter":
+            base = checked_base(base, settings.base_source)  # a global or environment value: check it once
+        plan = RequestPlan(self.operation, self.binding, settings, base, self.preset)
+        self._plan, self._plan_for = plan, key
+        return plan

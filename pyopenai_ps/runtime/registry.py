@@ -1,0 +1,107 @@
+"""Where cmdlets come from: the bundled ``specs/`` and files loaded at run time.
+
+Bundled specs are discovered on first use.  A broken spec file does not stop
+the others: its :class:`~.errors.SpecError` is kept and raised when that
+cmdlet is asked for, and :func:`spec_errors` lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from ..errors import CommandNotFoundError, SpecError
+from ..spec.load import bundled_specs_dir, is_fragment, load_spec_file
+from .command import Command
+
+__all__ = ["Registry", "REGISTRY", "bundled_specs_dir"]
+
+
+class Registry:
+    def __init__(self, directories: list[Path] | None = None) -> None:
+        self._directories = directories
+        self._commands: dict[str, Command] = {}
+        self._functions: dict[str, Command] = {}
+        self._errors: dict[str, SpecError] = {}
+        self._discovered = False
+        self._lock = threading.RLock()
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        with self._lock:
+            if self._discovered:
+                return
+            for directory in self._directories or [bundled_specs_dir()]:
+                for path in sorted(Path(directory).glob("*.yaml")):
+                    if is_fragment(path):
+                        continue
+                    try:
+                        spec = load_spec_file(path)
+                    except SpecError as exc:
+                        self._errors[path.stem.lower()] = exc
+                        continue
+                    except Exception as exc:  # whatever breaks one file must not hide the others
+                        self._errors[path.stem.lower()] = SpecError(
+                            f"could not be loaded ({type(exc).__name__})", file=str(path)
+                        )
+                        continue
+                    self._add(Command(spec))
+            self._discovered = True
+
+    def _add(self, command: Command) -> None:
+        key = command.name.lower()
+        previous = self._commands.get(key)
+        if previous is not None:
+            self._functions.pop(previous.function_name, None)
+        self._commands[key] = command
+        self._functions[command.function_name] = command
+        self._errors.pop(key, None)
+
+    def get(self, name: str) -> Command:
+        if not isinstance(name, str):
+            raise CommandNotFoundError(repr(name), "a command name is a string")
+        self._discover()
+        key = name.strip().lower()
+        command = self._commands.get(key)
+        if command is not None:
+            return command
+        error = self._errors.get(key)
+        if error is not None:
+            raise error
+        raise CommandNotFoundError(name)
+
+    def by_function_name(self, name: str) -> Command | None:
+        self._discover()
+        return self._functions.get(name)
+
+    def load(self, path: str | Path) -> Command:
+        """Load one more spec file and register it, replacing a cmdlet of the same name."""
+        return self.load_replacing(path)[0]
+
+    def load_replacing(self, path: str | Path) -> tuple[Command, Command | None]:
+        """Like :meth:`load`, and also the command it replaced (None when the name was new)."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise SpecError(f"a spec path is a str or path, not {type(path).__name__}")
+        self._discover()
+        command = Command(load_spec_file(Path(path), cache=False))  # a user's file: leave no cache beside it
+        with self._lock:
+            replaced = self._commands.get(command.name.lower())
+            self._add(command)
+        return command, replaced
+
+    def names(self) -> list[str]:
+        self._discover()
+        return sorted((c.name for c in self._commands.values()), key=str.lower)
+
+    def function_names(self) -> list[str]:
+        self._discover()
+        return sorted(self._functions)
+
+    def errors(self) -> list[SpecError]:
+        self._discover()
+        return list(self._errors.values())
+
+
+REGISTRY = Registry()

@@ -1,0 +1,239 @@
+"""Parameters of a spec: each entry of ``parameters:`` checked and built into a ParameterSpec.
+
+Also the key checks every part of the loader shares (unknown keys with a "did you mean", types).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ConversionFailure, SpecError
+from .common import COMMON_NAMES
+from .model import NO_DEFAULT, ROLES, ParameterSpec, SetMembership
+from .types import resolve_type
+from .validators import FLAGS, TRANSFORMS, VALIDATORS, make_validator
+
+__all__ = ["parameter_from_mapping", "check_names", "check_positions", "check_keys", "string_list"]
+
+PARAM_KEYS = {
+    "name": str,
+    "type": str,
+    "aliases": list,
+    "position": (int, type(None)),
+    "mandatory": bool,
+    "sets": (list, dict),
+    "pipeline": list,
+    "default": object,
+    "validate": dict,
+    "transform": (list, str),
+    "help": str,
+    "hidden": bool,
+    "sensitive": bool,
+    "role": str,
+}
+_SET_KEYS = {"mandatory": bool, "position": (int, type(None)), "pipeline": list}
+_PIPELINE_MODES = {"byvalue": "ByValue", "bypropertyname": "ByPropertyName"}
+
+
+def _type_name(expected: Any) -> str:
+    if isinstance(expected, tuple):
+        return " or ".join(_type_name(e) for e in expected if e is not type(None)) + " (or null)"
+    return {str: "a string", list: "a list", dict: "a mapping", bool: "true or false", int: "an integer"}.get(
+        expected, expected.__name__
+    )
+
+
+def check_keys(data: Mapping[str, Any], allowed: Mapping[str, Any], *, parameter: str | None, what: str) -> None:
+    for key, value in data.items():
+        if not isinstance(key, str) or key not in allowed:
+            hint = ""
+            if isinstance(key, str):
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                if close:
+                    hint = f" (did you mean '{close[0]}'?)"
+            raise SpecError(f"unknown key in {what}{hint}", parameter=parameter, field=str(key))
+        expected = allowed[key]
+        if expected is object:
+            continue
+        if expected is int or (isinstance(expected, tuple) and int in expected):
+            if isinstance(value, bool):
+                raise SpecError(f"expected {_type_name(expected)}, got a boolean", parameter=parameter, field=key)
+        if not isinstance(value, expected):
+            raise SpecError(
+                f"expected {_type_name(expected)}, got {type(value).__name__}", parameter=parameter, field=key
+            )
+
+
+def string_list(value: list[Any], *, parameter: str | None, field: str) -> tuple[str, ...]:
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise SpecError("expected a list of non-empty strings", parameter=parameter, field=field)
+    return tuple(value)
+
+
+def _pipeline_modes(value: list[Any], *, parameter: str, field: str) -> tuple[bool, bool]:
+    modes = set()
+    for item in value:
+        key = str(item).replace("_", "").lower()
+        if key not in _PIPELINE_MODES:
+            raise SpecError(
+                f"unknown pipeline mode {item!r}; use ByValue or ByPropertyName", parameter=parameter, field=field
+            )
+        modes.add(_PIPELINE_MODES[key])
+    return "ByValue" in modes, "ByPropertyName" in modes
+
+
+def _position(value: Any, *, parameter: str, field: str) -> int | None:
+    if value is not None and value < 0:
+        raise SpecError("a position is 0 or more (or null for a named parameter)", parameter=parameter, field=field)
+    return value
+
+
+
+def parameter_from_mapping(
+    raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int, enums: Mapping[str, tuple[str, ...]]
+) -> ParameterSpec:
+    """One entry of ``parameters:``, checked."""
+    if not isinstance(raw, Mapping):
+        raise SpecError(f"parameter #{index + 1} is not a mapping", field="parameters")
+    label = raw.get("name") if isinstance(raw.get("name"), str) else f"#{index + 1}"
+    check_keys(raw, PARAM_KEYS, parameter=label, what="a parameter")
+    for key in ("name", "type"):
+        if key not in raw:
+            raise SpecError("missing required key", parameter=label, field=key)
+    name = raw["name"].strip()
+    if not name or not all(ch.isalnum() or ch == "_" for ch in name):
+        raise SpecError("a parameter name is letters, digits and underscores", parameter=label, field="name")
+
+    try:
+        param_type = resolve_type(raw["type"], enums)
+    except KeyError:
+        raise SpecError(f"unknown type '{raw['type']}'", parameter=name, field="type") from None
+
+    top_mandatory = raw.get("mandatory", False)
+    top_position = _position(raw.get("position"), parameter=name, field="position")
+    top_by_value, top_by_name = _pipeline_modes(raw.get("pipeline", []), parameter=name, field="pipeline")
+
+    raw_sets = raw.get("sets")
+    if raw_sets is None:
+        chosen: dict[str, Mapping[str, Any]] = {s: {} for s in sets}
+    elif isinstance(raw_sets, list):
+        chosen = {s: {} for s in string_list(raw_sets, parameter=name, field="sets")}
+    else:
+        chosen = {}
+        for set_name, extra in raw_sets.items():
+            if extra is None:
+                extra = {}
+            if not isinstance(extra, Mapping):
+                raise SpecError("each set maps to {mandatory, position, pipeline}", parameter=name, field="sets")
+            check_keys(extra, _SET_KEYS, parameter=name, what=f"set '{set_name}'")
+            chosen[str(set_name)] = extra
+    if raw_sets is not None and not sets_declared:
+        raise SpecError("names sets, but the spec declares no parameter_sets", parameter=name, field="sets")
+    membership = []
+    for set_name in sets:  # keep the cmdlet's set order
+        if set_name not in chosen:
+            continue
+        extra = chosen.pop(set_name)
+        by_value, by_name = (
+            _pipeline_modes(extra["pipeline"], parameter=name, field="sets")
+            if "pipeline" in extra
+            else (top_by_value, top_by_name)
+        )
+        membership.append(
+            SetMembership(
+                set_name=set_name,
+                mandatory=extra.get("mandatory", top_mandatory),
+                position=_position(extra.get("position", top_position), parameter=name, field="sets"),
+                by_value=by_value,
+                by_property_name=by_name,
+            )
+        )
+    if chosen:
+        undeclared = next(iter(chosen))
+        raise SpecError(f"parameter set '{undeclared}' is not declared", parameter=name, field="sets")
+
+    validate = []
+    for validator, args in raw.get("validate", {}).items():
+        if validator in FLAGS:
+            if not isinstance(args, bool):
+                raise SpecError(f"'{validator}' takes true or false", parameter=name, field="validate")
+            validate.append((validator, args))
+            continue
+        if validator not in VALIDATORS:
+            raise SpecError(f"unknown validator '{validator}'", parameter=name, field="validate")
+        try:
+            make_validator(validator, args)
+        except ValueError as exc:
+            raise SpecError(str(exc), parameter=name, field="validate") from None
+        validate.append((validator, args))
+
+    transforms = raw.get("transform", [])
+    transforms = [transforms] if isinstance(transforms, str) else transforms
+    for transform in transforms:
+        if transform not in TRANSFORMS:
+            raise SpecError(f"unknown transform '{transform}'", parameter=name, field="transform")
+
+    default = raw.get("default", NO_DEFAULT)
+    if default is not NO_DEFAULT and default is not None:
+        try:
+            default = param_type.convert(default, name)
+        except ConversionFailure as exc:
+            raise SpecError(f"default does not convert: {exc.detail}", parameter=name, field="default") from None
+
+    return ParameterSpec(
+        name=name,
+        type=param_type.name,
+        aliases=string_list(raw.get("aliases", []), parameter=name, field="aliases"),
+        membership=tuple(membership),
+        in_all_sets=raw_sets is None,
+        default=default,
+        validate=tuple(validate),
+        transform=tuple(transforms),
+        help=raw.get("help", "").strip(),
+        hidden=raw.get("hidden", False),
+        sensitive=raw.get("sensitive", False) or param_type.is_secret,
+        role=_role(raw.get("role"), name),
+    )
+
+
+def _role(value: str | None, name: str) -> str | None:
+    if value is not None and value not in ROLES:
+        raise SpecError(f"unknown role '{value}'; use one of {', '.join(ROLES)}", parameter=name, field="role")
+    return value
+
+
+def check_names(parameters: tuple[ParameterSpec, ...]) -> None:
+    owner: dict[str, str] = {}
+    for parameter in parameters:
+        for key in (parameter.name, *parameter.aliases):
+            lowered = key.lower()
+            field = "name" if key == parameter.name else "aliases"
+            if lowered in COMMON_NAMES:
+                raise SpecError(f"'{key}' clashes with a common parameter", parameter=parameter.name, field=field)
+            if lowered in owner and owner[lowered] != parameter.name:
+                raise SpecError(
+                    f"'{key}' clashes with parameter '{owner[lowered]}'", parameter=parameter.name, field=field
+                )
+            if lowered in owner and field == "aliases":
+                raise SpecError(f"alias '{key}' is given twice", parameter=parameter.name, field=field)
+            owner[lowered] = parameter.name
+
+
+def check_positions(parameters: tuple[ParameterSpec, ...], sets: tuple[str, ...]) -> None:
+    for set_name in sets:
+        taken: dict[int, str] = {}
+        for parameter in parameters:
+            member = parameter.membership_in(set_name)
+            if member is None or member.position is None:
+                continue
+            if member.position in taken:
+                raise SpecError(
+                    f"position {member.position} in set '{set_name}' is also taken by '{taken[member.position]}'",
+                    parameter=parameter.name,
+                    field="position",
+                )
+            taken[member.position] = parameter.name
+
