@@ -171,14 +171,17 @@ class LocalServer:
         self.clear_faults()
         self.store.reset(seed=self._seed if seed is None else seed)
 
-    # --- used by the handler -----------------------------------------------------------
+    # --- used by the handler (see context.ServerContext) ----------------------------------
 
-    def _connection_opened(self, sock: socket.socket) -> int:
+    def record_request(self, item: RecordedRequest) -> None:
+        self._requests.append(item)
+
+    def connection_opened(self, sock: socket.socket) -> int:
         with self._conn_lock:
             self._conn_counter += 1
             self._conns[self._conn_counter] = sock
             return self._conn_counter
 
-    def _connection_closed(self, connection_id: int) -> None:
+    def connection_closed(self, connection_id: int) -> None:
         with self._conn_lock:
             self._conns.pop(connection_id, None)

@@ -21,13 +21,11 @@ No auth, not under ``/v1``, never recorded and never subject to faults:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .context import ServerContext
 from .faults import Fault
 from .responses import ApiError, json_bytes
-
-if TYPE_CHECKING:
-    from .app import LocalServer
 
 __all__ = ["PREFIX", "handle_control"]
 
@@ -51,7 +49,7 @@ def _json_body(body: bytes) -> Any:
         raise ApiError(400, f"The request body is not valid JSON ({exc.msg}).") from None
 
 
-def _queue_faults(server: "LocalServer", spec: Any) -> dict[str, Any]:
+def _queue_faults(server: ServerContext, spec: Any) -> dict[str, Any]:
     specs = spec if isinstance(spec, list) else [spec]
     built = []
     for item in specs:
@@ -74,7 +72,7 @@ def _queue_faults(server: "LocalServer", spec: Any) -> dict[str, Any]:
     return {"queued": sum(t for _, _, t in built), "pending": server.pending_faults}
 
 
-def _seed(server: "LocalServer", spec: Any) -> dict[str, Any]:
+def _seed(server: ServerContext, spec: Any) -> dict[str, Any]:
     if not isinstance(spec, dict) or not isinstance(spec.get("thread_id"), str) \
             or not spec["thread_id"]:
         raise ApiError(400, "Expected {\"thread_id\": \"...\", \"runs\": N}.", param="thread_id")
@@ -90,7 +88,7 @@ def _seed(server: "LocalServer", spec: Any) -> dict[str, Any]:
             "first_id": ids[0] if ids else None, "last_id": ids[-1] if ids else None}
 
 
-def handle_control(server: "LocalServer", method: str, path: str, body: bytes) -> bytes:
+def handle_control(server: ServerContext, method: str, path: str, body: bytes) -> bytes:
     """The 200 body of a control request, or raises :class:`ApiError`."""
     name = path[len(PREFIX):]
     allowed = _METHODS.get(name)

@@ -15,16 +15,14 @@ import time
 import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 from urllib.parse import parse_qs
 
+from .context import ServerContext
 from .control import PREFIX, handle_control
 from .recording import RecordedRequest
 from .responses import ApiError, error_body
 from .routes import handle_api
-
-if TYPE_CHECKING:
-    from .app import LocalServer
 
 __all__ = ["Handler"]
 
@@ -46,7 +44,7 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     disable_nagle_algorithm = True
 
-    app: "LocalServer"
+    app: ServerContext
     connection_id: int
 
     # --- connection lifecycle ---------------------------------------------------------
@@ -54,7 +52,7 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.app = self.server.app  # type: ignore[attr-defined]
-        self.connection_id = self.app._connection_opened(self.connection)
+        self.connection_id = self.app.connection_opened(self.connection)
 
     def finish(self) -> None:
         try:
@@ -62,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
         finally:
-            self.app._connection_closed(self.connection_id)
+            self.app.connection_closed(self.connection_id)
 
     def handle(self) -> None:
         try:
@@ -185,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = self._header_dict()
         query = parse_qs(query_string, keep_blank_values=True)
         if self.app.record:
-            self.app._requests.append(RecordedRequest(
+            self.app.record_request(RecordedRequest(
                 method=method, path=path, query=query, headers=headers, body=body,
                 connection_id=self.connection_id, time=time.monotonic(),
                 request_id=request_id, target=target))
