@@ -32,8 +32,11 @@ Seed world (fixed unix timestamps from ``objects.EPOCH``):
 
 from .app import LocalServer
 from .faults import Fault, FaultQueue
-from .recording import RecordedRequest
+from .progression import ManualClock, Outcome, Progression
+from .recording import RecordedPart, RecordedRequest
 from .responses import mask_key
+from .sse import StreamSettings
 from .store import Store
 
-__all__ = ["LocalServer", "Fault", "FaultQueue", "RecordedRequest", "Store", "mask_key"]
+__all__ = ["LocalServer", "Fault", "FaultQueue", "RecordedRequest", "RecordedPart", "Store",
+           "mask_key", "ManualClock", "Progression", "Outcome", "StreamSettings"]

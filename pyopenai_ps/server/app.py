@@ -5,11 +5,13 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+import time
 from http.server import ThreadingHTTPServer
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .faults import Fault, FaultQueue
 from .handler import Handler
+from .progression import Clock
 from .recording import RecordedRequest, RequestLog
 from .store import Store
 
@@ -48,7 +50,16 @@ class LocalServer:
     is.  ``seed`` fills the store with the seed world.  ``verbose`` turns on
     the standard library's access log and error tracebacks on stderr.
     ``record=False`` skips recording requests (for long benchmark runs, where
-    the record would only grow).
+    the record would only grow).  ``clock`` is the store's clock (default: a
+    :class:`~.progression.ManualClock` that moves only when told; pass
+    ``time.time`` for real time).  ``sleep`` is what the server calls to wait
+    (delay faults, stream pauses); tests can pass a recorder instead of
+    ``time.sleep``.
+
+    Progression, streaming and scripted outcomes are knobs of the store:
+    ``server.store.progression``, ``server.store.streaming``,
+    ``server.store.push_outcome(...)``, ``server.store.advance(...)`` and
+    ``server.store.clock`` (see :mod:`.progression` and :mod:`.sse`).
 
     Use it as a context manager, or call ``start()`` / ``stop()``.  ``stop()``
     also closes idle keep-alive connections, so no handler thread outlives it
@@ -57,7 +68,8 @@ class LocalServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  api_keys: Iterable[str] | None = None, seed: bool = True,
-                 verbose: bool = False, record: bool = True) -> None:
+                 verbose: bool = False, record: bool = True, clock: Clock | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         if isinstance(api_keys, str):
             api_keys = [api_keys]  # a lone key, not a set of one-character keys
         self.host = host
@@ -68,7 +80,8 @@ class LocalServer:
         self._seed = seed
         self._requested_port = port
         self._port: int | None = None
-        self.store = Store(seed=seed)
+        self.store = Store(seed=seed, clock=clock)
+        self.sleep = sleep
         self.faults = FaultQueue()
         self._requests = RequestLog()
         self._httpd: _HTTPServer | None = None
@@ -166,7 +179,8 @@ class LocalServer:
 
     def reset(self, seed: bool | None = None) -> None:
         """Clear requests and faults and reset the store (seeded as at construction,
-        unless ``seed`` says otherwise)."""
+        unless ``seed`` says otherwise) and its progression, streaming and scripted
+        outcomes (the clock is left alone)."""
         self.clear_requests()
         self.clear_faults()
         self.store.reset(seed=self._seed if seed is None else seed)

@@ -8,7 +8,7 @@ depend on the protocol only, so neither needs to import the server class
 from __future__ import annotations
 
 import socket
-from typing import Iterable, Protocol
+from typing import Callable, Protocol
 
 from .faults import Fault, FaultQueue
 from .recording import RecordedRequest
@@ -25,6 +25,7 @@ class ServerContext(Protocol):
     api_keys: frozenset[str] | None
     verbose: bool
     record: bool
+    sleep: Callable[[float], None]  # every wait of the server goes through it
 
     @property
     def requests(self) -> list[RecordedRequest]: ...

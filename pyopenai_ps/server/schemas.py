@@ -104,6 +104,7 @@ CREATE_MESSAGE = Obj({
     "attachments": Arr(_ATTACHMENT, nullable=True), "metadata": METADATA,
 }, required=["role", "content"])
 MODIFY_METADATA = Obj({"metadata": METADATA})
+NO_FIELDS = Obj({})  # for actions such as cancel, which take no body
 
 CREATE_THREAD = Obj({"messages": Arr(CREATE_MESSAGE),
                      "tool_resources": _tool_resources(new_stores=True),

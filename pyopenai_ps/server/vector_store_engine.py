@@ -10,6 +10,7 @@ is in progress, or ``cancelled`` when cancelled (its unfinished files too).
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from typing import Any, Iterable
 
@@ -21,7 +22,8 @@ from .responses import ApiError
 from .storage import Key, ObjectStore
 
 __all__ = ["create_vector_store", "attach_file", "step_file", "refresh",
-           "create_file_batch", "cancel_file_batch", "batch_file_ids"]
+           "create_file_batch", "cancel_file_batch", "batch_file_ids", "check_files",
+           "resolve_tool_resources"]
 
 _DAY = 86_400
 
@@ -152,3 +154,17 @@ def cancel_file_batch(store: ObjectStore, ids: tuple[str, ...]) -> dict[str, Any
     store.save("vector_store_file_batch", (store_id,), batch)
     refresh(store, store_id)
     return batch
+
+
+def resolve_tool_resources(store: ObjectStore, resources: dict[str, Any] | None
+                           ) -> dict[str, Any]:
+    """Tool resources as an object shows them: ``file_search.vector_stores`` (stores to
+    create on the fly) become the new stores' ids in ``vector_store_ids``."""
+    if not resources:
+        return {}
+    result = copy.deepcopy(resources)
+    search = result.get("file_search")
+    if isinstance(search, dict) and "vector_stores" in search:
+        specs = search.pop("vector_stores") or []
+        search["vector_store_ids"] = [create_vector_store(store, spec)["id"] for spec in specs]
+    return result

@@ -309,7 +309,9 @@ def test_segments_are_percent_decoded(shared_server):
 
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PUT", "PATCH", "BREW"])
 def test_non_get_is_405(shared_server, method):
-    reply = call(shared_server, runs_path(), method=method, body=b"{}")
+    # Run lists now take POST (create run); run steps are still read-only.
+    reply = call(shared_server, f"/v1/threads/{THREAD}/runs/run_abc123/steps", method=method,
+                 body=b"{}")
     assert reply.status == 405
     assert reply.headers["allow"] == "GET"
     assert reply.error["type"] == "invalid_request_error"
@@ -578,8 +580,8 @@ def test_requests_are_recorded_with_raw_path_decoded_query_and_headers(server):
 def test_raw_path_keeps_percent_encoding_and_bodies_are_kept(server):
     call(server, f"/v1/threads/{THREAD}/runs/run%5Fabc123", method="POST", body=b'{"a": 1}')
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    conn.request("POST", "/v1/batches", body=iter([b"ab", b"cd"]), headers=HEADERS,
-                 encode_chunked=True)
+    conn.request("POST", "/v1/batches/batch_abc123", body=iter([b"ab", b"cd"]),
+                 headers=HEADERS, encode_chunked=True)  # a read-only path: 405
     assert conn.getresponse().status == 405
     conn.close()
     first, second = server.requests
