@@ -110,21 +110,23 @@ def _data_lines(payload: Any, multiline: bool) -> list[str]:
             json.dumps(payload, indent=1, ensure_ascii=False).split("\n")]
 
 
-def encode_event(name: str, payload: Any, seq: int, settings: StreamSettings) -> bytes:
-    """One event; ``seq`` (from 1) numbers it for ``id:`` lines and comments."""
+def _encode(name: str, data_lines: list[str], seq: int, settings: StreamSettings) -> bytes:
     lines: list[str] = []
     if settings.comment_every and seq % settings.comment_every == 0:
         lines.append(": keep-alive")
     if settings.event_ids:
         lines.append(f"id: {seq}")
     lines.append(f"event: {name}")
-    lines.extend(_data_lines(payload, settings.multiline_data))
+    lines.extend(data_lines)
     end = "\r\n" if settings.crlf else "\n"
     return (end.join(lines) + end + end).encode("utf-8")
+
+
+def encode_event(name: str, payload: Any, seq: int, settings: StreamSettings) -> bytes:
+    """One event; ``seq`` (from 1) numbers it for ``id:`` lines and comments."""
+    return _encode(name, _data_lines(payload, settings.multiline_data), seq, settings)
 
 
 def encode_done(seq: int, settings: StreamSettings) -> bytes:
-    end = "\r\n" if settings.crlf else "\n"
-    lines = [f"id: {seq}"] if settings.event_ids else []
-    lines += ["event: done", "data: [DONE]"]
-    return (end.join(lines) + end + end).encode("utf-8")
+    """The closing ``done`` event (``data: [DONE]``, not JSON)."""
+    return _encode("done", ["data: [DONE]"], seq, settings)
