@@ -100,7 +100,8 @@ def create_thread_and_run(request: ApiRequest) -> Answer:
         thread = new_thread(store, spec, "thread.")
         settle_tool_resources(request, thread["tool_resources"])
         run, items = start_run(store, thread["id"], _run_fields(body, assistant))
-        return _answer(request, body, run, [Emit("thread.created", copy.deepcopy(thread))] + items)
+        created: list[StreamItem] = [Emit("thread.created", copy.deepcopy(thread))]
+        return _answer(request, body, run, created + items)
 
 
 def list_runs(request: ApiRequest) -> bytes:

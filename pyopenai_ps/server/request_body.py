@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator, Mapping
+from typing import Iterator, Mapping, Protocol
 
 from .multipart import FormError, FormPart, MultipartParser, boundary_of
 from .responses import ApiError
@@ -23,6 +23,14 @@ MAX_BODY = 16 * 1024 * 1024
 MAX_UPLOAD = 8 * 1024 * 1024 * 1024
 RECORD_BYTES = 1024 * 1024
 _READ_BYTES = 256 * 1024
+
+
+class Reader(Protocol):
+    """The request's input stream (``rfile``)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass
@@ -49,7 +57,7 @@ def _too_big(limit: int) -> ApiError:
     return ApiError(413, f"The request body is larger than {limit} bytes.")
 
 
-def _read_exactly(rfile: BinaryIO, count: int) -> Iterator[bytes]:
+def _read_exactly(rfile: Reader, count: int) -> Iterator[bytes]:
     while count > 0:
         piece = rfile.read(min(count, _READ_BYTES))
         if not piece:
@@ -58,7 +66,7 @@ def _read_exactly(rfile: BinaryIO, count: int) -> Iterator[bytes]:
         yield piece
 
 
-def _chunked(rfile: BinaryIO, limit: int) -> Iterator[bytes]:
+def _chunked(rfile: Reader, limit: int) -> Iterator[bytes]:
     total = 0
     while True:
         line = rfile.readline(1024)
@@ -77,7 +85,7 @@ def _chunked(rfile: BinaryIO, limit: int) -> Iterator[bytes]:
         rfile.readline(1024)
 
 
-def body_pieces(rfile: BinaryIO, headers: Mapping[str, str], limit: int) -> Iterator[bytes]:
+def body_pieces(rfile: Reader, headers: Mapping[str, str], limit: int) -> Iterator[bytes]:
     """The body in pieces; ApiError 400/413 when its framing is bad or it is too big
     (the caller must then close the connection)."""
     if headers.get("transfer-encoding", "").strip().lower() == "chunked":
@@ -92,7 +100,7 @@ def body_pieces(rfile: BinaryIO, headers: Mapping[str, str], limit: int) -> Iter
     return _read_exactly(rfile, int(length))
 
 
-def read_body(rfile: BinaryIO, headers: Mapping[str, str]) -> RequestBody:
+def read_body(rfile: Reader, headers: Mapping[str, str]) -> RequestBody:
     content_type = headers.get("content-type", "")
     if content_type.partition(";")[0].strip().lower() != "multipart/form-data":
         raw = b"".join(body_pieces(rfile, headers, MAX_BODY))
@@ -101,7 +109,7 @@ def read_body(rfile: BinaryIO, headers: Mapping[str, str]) -> RequestBody:
     return _read_form(rfile, headers, content_type)
 
 
-def _read_form(rfile: BinaryIO, headers: Mapping[str, str], content_type: str) -> RequestBody:
+def _read_form(rfile: Reader, headers: Mapping[str, str], content_type: str) -> RequestBody:
     boundary = boundary_of(content_type)
     parser = MultipartParser(boundary) if boundary else None
     digest, kept, size = hashlib.sha256(), bytearray(), 0

@@ -271,8 +271,10 @@ def _finish(store: ObjectStore, ids: tuple[str, ...], run: dict[str, Any], when:
         changes["incomplete_details"] = {"reason": "max_completion_tokens"}
     else:
         changes["completed_at"] = when
-    return [Emit("thread.run.step.created", step_started),
-            Emit("thread.run.step.in_progress", step_started),
-            Emit("thread.message.created", started), Emit("thread.message.in_progress", started),
-            TextDeltas(message_id, text), _emit(f"thread.message.{ending}", message),
-            _emit("thread.run.step.completed", step)] + _end(store, ids, run, ending, changes)
+    items: list[StreamItem] = [
+        Emit("thread.run.step.created", step_started),
+        Emit("thread.run.step.in_progress", step_started),
+        Emit("thread.message.created", started), Emit("thread.message.in_progress", started),
+        TextDeltas(message_id, text), _emit(f"thread.message.{ending}", message),
+        _emit("thread.run.step.completed", step)]
+    return items + _end(store, ids, run, ending, changes)

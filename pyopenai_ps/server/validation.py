@@ -106,8 +106,8 @@ class Num(Schema):
         self.maximum = maximum
 
     def check_value(self, value: Any, path: str) -> Any:
-        ok_types: tuple[type, ...] = (int,) if self.integral else (int, float)
-        if isinstance(value, bool) or not isinstance(value, ok_types):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or (self.integral and not isinstance(value, int)):
             raise self.wrong_type(value, path)
         word = "integer" if self.integral else "decimal"
         if self.minimum is not None and value < self.minimum:
