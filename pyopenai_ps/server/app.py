@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 from .faults import Fault, FaultQueue
 from .handler import Handler
-from .progression import Clock
+from .progression import Clock, Progression
 from .recording import RecordedRequest, RequestLog
 from .store import Store
 
@@ -54,7 +54,8 @@ class LocalServer:
     :class:`~.progression.ManualClock` that moves only when told; pass
     ``time.time`` for real time).  ``sleep`` is what the server calls to wait
     (delay faults, stream pauses); tests can pass a recorder instead of
-    ``time.sleep``.
+    ``time.sleep``.  ``progression`` is the store's progression at start and
+    after every reset (default: per poll).
 
     Progression, streaming and scripted outcomes are knobs of the store:
     ``server.store.progression``, ``server.store.streaming``,
@@ -69,7 +70,8 @@ class LocalServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  api_keys: Iterable[str] | None = None, seed: bool = True,
                  verbose: bool = False, record: bool = True, clock: Clock | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 progression: Progression | None = None) -> None:
         if isinstance(api_keys, str):
             api_keys = [api_keys]  # a lone key, not a set of one-character keys
         self.host = host
@@ -81,6 +83,8 @@ class LocalServer:
         self._requested_port = port
         self._port: int | None = None
         self.store = Store(seed=seed, clock=clock)
+        self._progression = progression or Progression()
+        self.store.progression = self._progression
         self.sleep = sleep
         self.faults = FaultQueue()
         self._requests = RequestLog()
@@ -180,10 +184,12 @@ class LocalServer:
     def reset(self, seed: bool | None = None) -> None:
         """Clear requests and faults and reset the store (seeded as at construction,
         unless ``seed`` says otherwise) and its progression, streaming and scripted
-        outcomes (the clock is left alone)."""
+        outcomes (the clock is left alone; the progression goes back to the one
+        given at construction)."""
         self.clear_requests()
         self.clear_faults()
         self.store.reset(seed=self._seed if seed is None else seed)
+        self.store.progression = self._progression
 
     # --- used by the handler (see context.ServerContext) ----------------------------------
 

@@ -816,6 +816,29 @@ def test_cli_serves_and_stops_on_signal(sig):
         proc.stderr.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="uses select() on a pipe and POSIX signals")
+def test_cli_progression_and_real_clock():
+    proc, line = _start_cli("--port", "0", "--progression", "immediate", "--real-clock")
+    try:
+        port = int(re.fullmatch(r"Serving on http://127\.0\.0\.1:(\d+)/v1\n", line).group(1))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__control/progression",
+                                    timeout=5) as response:
+            assert json.loads(response.read())["mode"] == "immediate"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__control/clock",
+                                    timeout=5) as response:
+            assert json.loads(response.read())["manual"] is False
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    bad = subprocess.run([sys.executable, "-m", "pyopenai_ps.server", "--progression", "later"],
+                         capture_output=True, text=True, timeout=20,
+                         env={**os.environ, "PYTHONPATH": str(
+                             Path(server_pkg.__file__).resolve().parents[2])})
+    assert bad.returncode == 2 and "--progression" in bad.stderr
+
+
 # --- independence from the client ---------------------------------------------------------------
 
 def test_server_imports_only_stdlib_and_itself():

@@ -340,3 +340,13 @@ def test_real_clock_cannot_be_moved_through_control():
         assert api.request("POST", "/__control/clock", {"advance": 1}, headers={}).status == 400
         run = start(api, new_thread(api))
         assert abs(run["created_at"] - time.time()) < 5
+
+
+def test_progression_given_to_the_server_survives_reset():
+    with LocalServer(progression=Progression.immediate()) as server:
+        api = Api(server)
+        server.store.progression = Progression.manual()
+        api.control("reset", {})
+        assert api.control("progression")["mode"] == "immediate"
+        run = start(api, new_thread(api))
+        assert poll(api, run)["status"] == "completed"
