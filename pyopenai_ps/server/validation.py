@@ -9,6 +9,7 @@ declare unless told otherwise, as the real API does for request bodies.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Iterable, Mapping
 
 from .responses import ApiError
@@ -109,6 +110,9 @@ class Num(Schema):
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or (self.integral and not isinstance(value, int)):
             raise self.wrong_type(value, path)
+        if not math.isfinite(value):
+            raise _fail(path, f"Invalid '{path}': {value} is not a finite number.",
+                        "invalid_value")
         word = "integer" if self.integral else "decimal"
         if self.minimum is not None and value < self.minimum:
             raise _fail(path, f"Invalid '{path}': {value} is below the minimum of "

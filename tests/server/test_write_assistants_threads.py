@@ -88,6 +88,12 @@ def test_bad_assistant_bodies_are_400_naming_the_field(api, body, param, code):
     assert api.server.store.counts()["assistant"] == 3  # nothing was created
 
 
+def test_non_finite_numbers_are_refused(api):
+    reply = api.post("/v1/assistants", b'{"model": "m", "temperature": NaN}')
+    assert (reply.status, reply.error["param"], reply.error["code"]) == \
+        (400, "temperature", "invalid_value")
+
+
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
 def test_a_body_that_is_not_a_json_object_is_400(api, raw):
     reply = api.post("/v1/assistants", raw, headers={**HEADERS, "Content-Type": "application/json"})
