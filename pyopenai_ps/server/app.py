@@ -9,6 +9,7 @@ import time
 from http.server import ThreadingHTTPServer
 from typing import Any, Callable, Iterable
 
+from .context import ServerContext
 from .faults import Fault, FaultQueue
 from .handler import Handler
 from .progression import Clock, Progression
@@ -22,7 +23,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # benchmarks open many connections at once
 
-    def __init__(self, address: tuple[str, int], app: "LocalServer", family: int) -> None:
+    def __init__(self, address: tuple[str, int], app: ServerContext, family: int) -> None:
         self.address_family = family
         self.app = app
         super().__init__(address, Handler)

@@ -86,6 +86,7 @@ class Store(ObjectStore):
              make: Callable[[str, int], dict[str, Any]], fields: dict[str, Any]) -> dict[str, Any]:
         coll = self.collection(kind, scope)
         ident = ident or self.new_id(kind, scope)
+        # counter_stamp pops created_at from fields before make() reads them
         obj = make(ident, self.counter_stamp(coll, fields))
         coll.put(copy.deepcopy(obj))
         return obj
