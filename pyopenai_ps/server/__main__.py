@@ -10,9 +10,11 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from typing import Sequence
 
 from .app import LocalServer
+from .progression import Progression
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,15 +32,36 @@ def _parser() -> argparse.ArgumentParser:
                         help="also add N generated runs to THREAD (repeatable)")
     parser.add_argument("--no-record", action="store_true",
                         help="do not record requests (long benchmark runs)")
+    parser.add_argument("--progression", default="per_poll", metavar="MODE",
+                        help="how API-made runs, batches and vector store files move on: "
+                             "per_poll (default: one status per GET), immediate, manual, "
+                             "or after_seconds:N")
+    parser.add_argument("--real-clock", action="store_true",
+                        help="use the system clock (default: a clock that moves only through "
+                             "POST /__control/clock)")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
     return parser
 
 
+def _progression(spec: str) -> Progression:
+    mode, _, seconds = spec.partition(":")
+    if mode == "after_seconds":
+        return Progression.after_seconds(float(seconds or 1))
+    return Progression(mode)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        progression = _progression(args.progression)
+    except ValueError as exc:
+        print(f"--progression: {exc}", file=sys.stderr)
+        return 2
     server = LocalServer(args.host, args.port, api_keys=args.api_keys,
                          seed=not args.no_seed, verbose=args.verbose,
-                         record=not args.no_record)
+                         record=not args.no_record,
+                         clock=time.time if args.real_clock else None,
+                         progression=progression)
     for spec in args.seed_runs:
         thread_id, _, count = spec.partition("=")
         if not thread_id or not count.isdigit():

@@ -5,11 +5,14 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+import time
 from http.server import ThreadingHTTPServer
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from .context import ServerContext
 from .faults import Fault, FaultQueue
 from .handler import Handler
+from .progression import Clock, Progression
 from .recording import RecordedRequest, RequestLog
 from .store import Store
 
@@ -20,7 +23,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # benchmarks open many connections at once
 
-    def __init__(self, address: tuple[str, int], app: "LocalServer", family: int) -> None:
+    def __init__(self, address: tuple[str, int], app: ServerContext, family: int) -> None:
         self.address_family = family
         self.app = app
         super().__init__(address, Handler)
@@ -48,7 +51,17 @@ class LocalServer:
     is.  ``seed`` fills the store with the seed world.  ``verbose`` turns on
     the standard library's access log and error tracebacks on stderr.
     ``record=False`` skips recording requests (for long benchmark runs, where
-    the record would only grow).
+    the record would only grow).  ``clock`` is the store's clock (default: a
+    :class:`~.progression.ManualClock` that moves only when told; pass
+    ``time.time`` for real time).  ``sleep`` is what the server calls to wait
+    (delay faults, stream pauses); tests can pass a recorder instead of
+    ``time.sleep``.  ``progression`` is the store's progression at start and
+    after every reset (default: per poll).
+
+    Progression, streaming and scripted outcomes are knobs of the store:
+    ``server.store.progression``, ``server.store.streaming``,
+    ``server.store.push_outcome(...)``, ``server.store.advance(...)`` and
+    ``server.store.clock`` (see :mod:`.progression` and :mod:`.sse`).
 
     Use it as a context manager, or call ``start()`` / ``stop()``.  ``stop()``
     also closes idle keep-alive connections, so no handler thread outlives it
@@ -57,7 +70,9 @@ class LocalServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  api_keys: Iterable[str] | None = None, seed: bool = True,
-                 verbose: bool = False, record: bool = True) -> None:
+                 verbose: bool = False, record: bool = True, clock: Clock | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 progression: Progression | None = None) -> None:
         if isinstance(api_keys, str):
             api_keys = [api_keys]  # a lone key, not a set of one-character keys
         self.host = host
@@ -68,7 +83,10 @@ class LocalServer:
         self._seed = seed
         self._requested_port = port
         self._port: int | None = None
-        self.store = Store(seed=seed)
+        self.store = Store(seed=seed, clock=clock)
+        self._progression = progression or Progression()
+        self.store.progression = self._progression
+        self.sleep = sleep
         self.faults = FaultQueue()
         self._requests = RequestLog()
         self._httpd: _HTTPServer | None = None
@@ -166,19 +184,25 @@ class LocalServer:
 
     def reset(self, seed: bool | None = None) -> None:
         """Clear requests and faults and reset the store (seeded as at construction,
-        unless ``seed`` says otherwise)."""
+        unless ``seed`` says otherwise) and its progression, streaming and scripted
+        outcomes (the clock is left alone; the progression goes back to the one
+        given at construction)."""
         self.clear_requests()
         self.clear_faults()
         self.store.reset(seed=self._seed if seed is None else seed)
+        self.store.progression = self._progression
 
-    # --- used by the handler -----------------------------------------------------------
+    # --- used by the handler (see context.ServerContext) ----------------------------------
 
-    def _connection_opened(self, sock: socket.socket) -> int:
+    def record_request(self, item: RecordedRequest) -> None:
+        self._requests.append(item)
+
+    def connection_opened(self, sock: socket.socket) -> int:
         with self._conn_lock:
             self._conn_counter += 1
             self._conns[self._conn_counter] = sock
             return self._conn_counter
 
-    def _connection_closed(self, connection_id: int) -> None:
+    def connection_closed(self, connection_id: int) -> None:
         with self._conn_lock:
             self._conns.pop(connection_id, None)

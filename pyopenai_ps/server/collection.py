@@ -33,6 +33,30 @@ class BadCursor(ValueError):
         self.ident = ident
 
 
+#: A list filter: one ``(field, value)`` pair or a tuple of them, all of which
+#: must hold; a ``frozenset`` value means "the field is one of these".
+Where = tuple[Any, ...] | None
+
+
+def _conditions(where: Where) -> tuple[tuple[str, Any], ...]:
+    if not where:
+        return ()
+    if len(where) == 2 and isinstance(where[0], str):
+        return (where,)  # a single pair
+    return tuple(where)
+
+
+def _matches(obj: dict[str, Any], conditions: tuple[tuple[str, Any], ...]) -> bool:
+    for field, value in conditions:
+        actual = obj.get(field)
+        if isinstance(value, frozenset):
+            if actual not in value:
+                return False
+        elif actual != value:
+            return False
+    return True
+
+
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -69,8 +93,23 @@ class Collection:
         self._objs[ident] = obj
         self._rendered.pop(ident, None)
         self.max_created = max(self.max_created, created)
-        self._asc = self._pos = None
+        if old != (created, seq):  # an update in place keeps the order
+            self._asc = self._pos = None
         self._pages.clear()
+
+    def remove(self, ident: str) -> dict[str, Any] | None:
+        """Take an object out; returns it, or None when it was not there."""
+        obj = self._objs.pop(ident, None)
+        if obj is not None:
+            del self._keys[ident]
+            self._rendered.pop(ident, None)
+            self._asc = self._pos = None
+            self._pages.clear()
+        return obj
+
+    def values(self) -> list[dict[str, Any]]:
+        """The stored objects in creation order (the store's own dicts: do not mutate)."""
+        return [self._objs[i] for i in self.ids()]
 
     def get(self, ident: str) -> dict[str, Any] | None:
         return self._objs.get(ident)
@@ -92,7 +131,7 @@ class Collection:
         return self._asc
 
     def page(self, limit: int, order: str, after: str | None, before: str | None,
-             where: tuple[str, Any] | None = None) -> bytes:
+             where: Where = None) -> bytes:
         """One list page as JSON bytes; see ``Store.list_bytes`` for the rules."""
         key = (limit, order, after, before, where)
         cached = self._pages.get(key)
@@ -101,9 +140,9 @@ class Collection:
         ids = self.ids()
         pos = self._pos
         assert pos is not None
-        if where is not None:
-            field, value = where
-            ids = [i for i in ids if self._objs[i].get(field) == value]
+        conditions = _conditions(where)
+        if conditions:
+            ids = [i for i in ids if _matches(self._objs[i], conditions)]
             pos = {ident: i for i, ident in enumerate(ids)}
         n = len(ids)
 

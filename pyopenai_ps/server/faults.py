@@ -24,6 +24,23 @@ Kinds:
   more than arrives.
 - ``Fault.invalid_json()`` answers 200 with a JSON content type and a body that
   does not parse.
+
+Stream kinds apply only to answers that are event streams (``"stream": true``
+on runs); other requests pass them by in the queue, and a streamed request
+takes at most one of them (after any plain fault, which it takes first):
+
+- ``Fault.stream_cut(after_events)`` sends that many whole events, then half
+  of the next one (its ``data:`` line cut in the middle), then closes the
+  connection without ending the chunked body.
+- ``Fault.stream_error(after_events=0, message=..., code=...)`` sends that many
+  events, then an ``error`` event (``data`` is an error object: message, type,
+  param, code) and ends the stream there, without ``done``.
+- ``Fault.stream_pause(seconds, every=1)`` waits ``seconds`` before every
+  ``every``-th event after the first; the wait goes through the server's
+  ``sleep`` (``LocalServer(sleep=...)``), so a test can record it instead.
+
+``truncated`` on a stream cuts it after ``keep_bytes`` bytes (default: in the
+middle of its middle event).
 """
 
 from __future__ import annotations
@@ -57,8 +74,18 @@ class Fault:
     body: bytes = b""
     seconds: float = 0.0
     keep_bytes: int | None = None
+    after_events: int = 0
+    every: int = 1
+    message: str | None = None
+    code: str | None = None
 
-    KINDS = ("status", "delay", "drop", "truncated", "invalid_json")
+    KINDS = ("status", "delay", "drop", "truncated", "invalid_json",
+             "stream_cut", "stream_error", "stream_pause")
+    STREAM_KINDS = frozenset({"stream_cut", "stream_error", "stream_pause"})
+
+    @property
+    def for_streams(self) -> bool:
+        return self.kind in self.STREAM_KINDS
 
     @classmethod
     def status(cls, code: int, *, headers: Mapping[str, str] | None = None,
@@ -98,13 +125,37 @@ class Fault:
         """Answer 200 ``application/json`` with a body that is not JSON."""
         return cls("invalid_json", body=_BROKEN_JSON if body is None else _to_bytes(body))
 
+    @classmethod
+    def stream_cut(cls, after_events: int) -> "Fault":
+        """Close a stream in the middle of event number ``after_events + 1``."""
+        return cls("stream_cut", after_events=_count(after_events, "after_events"))
+
+    @classmethod
+    def stream_error(cls, after_events: int = 0, *, message: str | None = None,
+                     code: str | None = "server_error") -> "Fault":
+        """End a stream with an ``error`` event after ``after_events`` events."""
+        return cls("stream_error", after_events=_count(after_events, "after_events"),
+                   message=message or "The server had an error while streaming (injected fault).",
+                   code=code)
+
+    @classmethod
+    def stream_pause(cls, seconds: float, *, every: int = 1) -> "Fault":
+        """Wait ``seconds`` before every ``every``-th event of a stream (not the first)."""
+        if not seconds >= 0:
+            raise ValueError("a pause must be >= 0 seconds")
+        if _count(every, "every") < 1:
+            raise ValueError("every must be >= 1")
+        return cls("stream_pause", seconds=float(seconds), every=every)
+
     # --- the control API's JSON form ------------------------------------------------
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any]) -> "Fault":
         """Build a fault from ``{"kind": ..., ...}``: ``status`` (int), ``headers``,
         ``body`` (text or JSON value), ``code_field``, ``message`` for status faults;
-        ``seconds`` for delay; ``keep_bytes`` for truncated; ``body`` for invalid_json."""
+        ``seconds`` for delay; ``keep_bytes`` for truncated; ``body`` for invalid_json;
+        ``after_events`` for stream_cut; ``after_events``, ``message``, ``code`` for
+        stream_error; ``seconds``, ``every`` for stream_pause."""
         kind = spec.get("kind")
         if kind == "status":
             return cls.status(int(spec["status"]), headers=spec.get("headers"),
@@ -119,7 +170,20 @@ class Fault:
             return cls.truncated(None if keep is None else int(keep))
         if kind == "invalid_json":
             return cls.invalid_json(spec.get("body"))
+        if kind == "stream_cut":
+            return cls.stream_cut(spec["after_events"])
+        if kind == "stream_error":
+            return cls.stream_error(spec.get("after_events", 0), message=spec.get("message"),
+                                    code=spec.get("code", "server_error"))
+        if kind == "stream_pause":
+            return cls.stream_pause(float(spec["seconds"]), every=spec.get("every", 1))
         raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(cls.KINDS)}")
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0")
+    return value
 
 
 class _Entry:
@@ -156,13 +220,14 @@ class FaultQueue:
         with self._lock:
             self._entries.extend(_Entry(f, path, times) for f in faults)
 
-    def take(self, path: str) -> Fault | None:
-        """The fault for a request to ``path`` (consuming one use), or None."""
+    def take(self, path: str, *, stream: bool = False) -> Fault | None:
+        """The fault for a request to ``path`` (consuming one use), or None; with
+        ``stream`` only stream faults are taken, without it only the others."""
         if not self._entries:  # lock-free fast path for the usual empty queue
             return None
         with self._lock:
             for i, entry in enumerate(self._entries):
-                if entry.matches(path):
+                if entry.fault.for_streams == stream and entry.matches(path):
                     entry.remaining -= 1
                     if entry.remaining == 0:
                         del self._entries[i]

@@ -160,48 +160,62 @@ def make_batch(batch_id: str, created_at: int, status: str = "completed",
     return batch
 
 
-# --- the seed world ---------------------------------------------------------------------
-
-#: The thread of the PSOpenAI help examples, and its runs in creation order
-#: (one of each interesting status; ``run_abc123`` is the completed one).
-SEED_THREAD = "thread_abc123"
-SEED_RUNS = (
-    ("run_abc116", "expired"),
-    ("run_abc117", "cancelled"),
-    ("run_abc118", "failed"),
-    ("run_abc119", "incomplete"),
-    ("run_abc120", "requires_action"),
-    ("run_abc121", "in_progress"),
-    ("run_abc122", "queued"),
-    ("run_abc123", "completed"),
-)
-#: A second thread with no runs, messages or steps (empty pages).
-SEED_EMPTY_THREAD = "thread_abc456"
-SEED_MESSAGES = ("msg_abc121", "msg_abc122", "msg_abc123")
-SEED_STEPS = ("step_abc121", "step_abc122", "step_abc123")
-SEED_ASSISTANTS = ("asst_abc121", "asst_abc122", "asst_abc123")
-SEED_BATCHES = ("batch_abc121", "batch_abc122", "batch_abc123")
+def make_file(file_id: str, created_at: int, *, filename: str, size: int, purpose: str,
+              expires_at: int | None = None, **overrides: Any) -> dict[str, Any]:
+    file: dict[str, Any] = {
+        "id": file_id, "object": "file", "bytes": size, "created_at": created_at,
+        "expires_at": expires_at, "filename": filename, "purpose": purpose,
+        "status": "processed", "status_details": None,
+    }
+    file.update(overrides)
+    return file
 
 
-def seed_store(store: Any) -> None:
-    """Fill ``store`` with the seed world (the store must be empty of these ids)."""
-    store.add_thread(SEED_THREAD, created_at=EPOCH)
-    store.add_thread(SEED_EMPTY_THREAD, created_at=EPOCH + 5)
-    for i, (run_id, status) in enumerate(SEED_RUNS):
-        store.add_run(SEED_THREAD, run_id, status=status, created_at=EPOCH + 60 * (i + 1))
-    last_run = SEED_RUNS[-1][0]
-    last_run_at = EPOCH + 60 * len(SEED_RUNS)
-    texts = ("What is 3x + 11 = 14?", "Solve it step by step.", "x = 1.")
-    for i, message_id in enumerate(SEED_MESSAGES):
-        assistant = i == len(SEED_MESSAGES) - 1
-        store.add_message(SEED_THREAD, message_id, created_at=last_run_at - 30 + 10 * i,
-                          role="assistant" if assistant else "user", text=texts[i],
-                          run_id=last_run if assistant else None)
-    for i, step_id in enumerate(SEED_STEPS):
-        store.add_step(SEED_THREAD, last_run, step_id, created_at=last_run_at + 1 + i,
-                       message_id=SEED_MESSAGES[-1])
-    for i, assistant_id in enumerate(SEED_ASSISTANTS):
-        store.add_assistant(assistant_id, created_at=EPOCH - 3600 + 60 * i)
-    for i, batch_id in enumerate(SEED_BATCHES):
-        store.add_batch(batch_id, created_at=EPOCH + 3600 * i,
-                        status="completed" if i < 2 else "in_progress")
+#: What the API reports for the "auto" chunking strategy.
+AUTO_CHUNKING = {"type": "static",
+                 "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
+
+
+def file_counts(**counts: int) -> dict[str, int]:
+    result = {name: counts.get(name, 0)
+              for name in ("in_progress", "completed", "failed", "cancelled")}
+    result["total"] = sum(result.values())
+    return result
+
+
+def make_vector_store(store_id: str, created_at: int, **overrides: Any) -> dict[str, Any]:
+    store: dict[str, Any] = {
+        "id": store_id, "object": "vector_store", "created_at": created_at, "name": "",
+        "usage_bytes": 0, "file_counts": file_counts(), "status": "completed",
+        "expires_after": None, "expires_at": None, "last_active_at": created_at,
+        "metadata": {},
+    }
+    store.update(overrides)
+    return store
+
+
+def make_vector_store_file(file_id: str, store_id: str, created_at: int,
+                           **overrides: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": file_id, "object": "vector_store.file", "usage_bytes": 0,
+        "created_at": created_at, "vector_store_id": store_id, "status": "in_progress",
+        "last_error": None, "chunking_strategy": AUTO_CHUNKING, "attributes": {},
+    }
+    entry.update(overrides)
+    return entry
+
+
+def make_file_batch(batch_id: str, store_id: str, created_at: int,
+                    **overrides: Any) -> dict[str, Any]:
+    batch: dict[str, Any] = {
+        "id": batch_id, "object": "vector_store.files_batch", "created_at": created_at,
+        "vector_store_id": store_id, "status": "in_progress", "file_counts": file_counts(),
+    }
+    batch.update(overrides)
+    return batch
+
+
+def make_deleted(object_type: str, ident: str) -> dict[str, Any]:
+    """The answer to a DELETE: ``{"id", "object": "<type>.deleted", "deleted": true}``
+    (files answer with ``"object": "file"``, as the API does)."""
+    return {"id": ident, "object": object_type, "deleted": True}

@@ -1,10 +1,13 @@
-"""The in-memory object store behind the local server.
+"""The in-memory object store behind the local server, and its Python API.
 
-Objects live in ordered collections (runs per thread, messages per thread,
-steps per run, and flat collections of threads, assistants and batches).  The
-server only ever needs bytes, so every object is rendered to JSON once and
-every list page is cached per query; any write to a collection drops its
-cached pages.  A lookup by id is a dict lookup.
+Objects live in ordered collections (see :mod:`.storage`); the server only
+ever needs bytes, so every object is rendered to JSON once and every list page
+is cached per query until the next write.  A lookup by id is a dict lookup.
+
+Besides the ``add_*`` methods tests use to build odd worlds, the store holds
+the knobs of progression (see :mod:`.progression`): ``clock``,
+``progression``, ``streaming`` (:class:`~.sse.StreamSettings`) and scripted
+outcomes (``push_outcome``), and ``advance()`` to move objects by hand.
 
 All public methods are thread-safe (one re-entrant lock per store).
 """
@@ -12,116 +15,98 @@ All public methods are thread-safe (one re-entrant lock per store).
 from __future__ import annotations
 
 import copy
-import threading
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from . import objects
-from .collection import BadCursor, Collection, NotFound
+from . import batch_engine, run_engine, vector_store_engine
+from .answers import StreamItem
+from .blobs import Blob
+from .collection import BadCursor, NotFound
+from .objects import (RUN_STATUSES, make_assistant, make_batch, make_message,
+                      make_run, make_step, make_thread, make_vector_store,
+                      make_vector_store_file)
+from .progression import Clock, Outcome
+from .seed import seed_store
+from .storage import KINDS, Key, ObjectStore, Tracked
 
 __all__ = ["Store", "NotFound", "BadCursor", "KINDS"]
 
-#: The object kinds the store knows, with the scope ids each one needs.
-KINDS = {
-    "thread": (), "run": ("thread",), "message": ("thread",),
-    "step": ("thread", "run"), "assistant": (), "batch": (),
+Stepper = Callable[[ObjectStore, tuple[str, ...], int], list[StreamItem]]
+_STEPPERS: dict[str, Stepper] = {
+    "run": run_engine.step_run,
+    "batch": batch_engine.step_batch,
+    "vector_store_file": vector_store_engine.step_file,
 }
+_MAX_MOVES = 16  # more moves than any object has statuses: a guard against loops
 
 
-class Store:
-    """Threads, runs, messages, run steps, assistants and batches, in memory.
+class Store(ObjectStore):
+    """Threads, runs, messages, steps, assistants, batches, files and vector stores.
 
-    ``Store(seed=True)`` starts with the seed world of :mod:`.objects`
-    (``thread_abc123`` with runs ``run_abc116`` … ``run_abc123``, and so on).
+    ``Store(seed=True, *, clock=None)`` starts with the seed world of
+    :mod:`.seed` (``thread_abc123`` with runs ``run_abc116`` ... ``run_abc123``,
+    and so on); ``clock`` defaults to a :class:`~.progression.ManualClock`.
 
     The ``add_*`` methods take an optional id (generated when omitted: the
     prefix and an 8-digit counter, so generated ids sort in creation order) and
     keyword fields that override the defaults of the object factory, including
     ``created_at`` (default: later than everything added before).  They store a
     copy and return a copy.  Adding an object whose id exists replaces it.
+    Objects added this way never move on their own.
     """
 
-    def __init__(self, seed: bool = True) -> None:
-        self._lock = threading.RLock()
-        self._reset_state()
+    def __init__(self, seed: bool = True, *, clock: Clock | None = None) -> None:
+        super().__init__(clock)
         if seed:
             self.seed()
 
     # --- lifecycle -----------------------------------------------------------------
 
-    def _reset_state(self) -> None:
-        self._threads = Collection("thread")
-        self._runs: dict[str, Collection] = {}
-        self._messages: dict[str, Collection] = {}
-        self._steps: dict[tuple[str, str], Collection] = {}
-        self._assistants = Collection("assistant")
-        self._batches = Collection("batch")
-        self._counters: dict[str, int] = {}
-        # Objects added without created_at get times after the whole seed world.
-        self._clock = objects.EPOCH + 86_400
-
     def clear(self) -> None:
-        """Remove every object (and restart generated ids)."""
-        with self._lock:
+        """Remove every object (and restart generated ids); settings stay."""
+        with self.lock:
             self._reset_state()
 
     def seed(self) -> None:
         """Add the seed world (replacing seed objects that were changed)."""
-        with self._lock:
-            objects.seed_store(self)
+        with self.lock:
+            seed_store(self)
 
     def reset(self, seed: bool = True) -> None:
-        """``clear()`` then, when ``seed``, ``seed()``."""
-        with self._lock:
+        """``clear()``, back to the default progression, streaming and no scripted
+        outcomes (the clock is left alone), then, when ``seed``, ``seed()``."""
+        with self.lock:
             self._reset_state()
+            self.reset_settings()
             if seed:
-                objects.seed_store(self)
-
-    # --- helpers ------------------------------------------------------------------
-
-    def _new_id(self, prefix: str, taken: Collection) -> str:
-        n = self._counters.get(prefix, 0)
-        while True:
-            n += 1
-            ident = f"{prefix}{n:08d}"
-            if ident not in taken:
-                self._counters[prefix] = n
-                return ident
-
-    def _created_at(self, coll: Collection, fields: dict[str, Any]) -> int:
-        if "created_at" in fields:
-            return fields.pop("created_at")
-        stamp = max(self._clock, coll.max_created + 1)
-        self._clock = stamp + 1
-        return stamp
-
-    def _put(self, coll: Collection, obj: dict[str, Any]) -> dict[str, Any]:
-        stored = copy.deepcopy(obj)
-        coll.put(stored)
-        return copy.deepcopy(stored)
-
-    def _ensure_thread(self, thread_id: str) -> None:
-        if thread_id not in self._threads:
-            self.add_thread(thread_id)
+                seed_store(self)
 
     # --- writes -------------------------------------------------------------------
 
+    def _add(self, kind: str, scope: tuple[str, ...], ident: str | None,
+             make: Callable[[str, int], dict[str, Any]], fields: dict[str, Any]) -> dict[str, Any]:
+        coll = self.collection(kind, scope)
+        ident = ident or self.new_id(kind, scope)
+        # counter_stamp pops created_at from fields before make() reads them
+        obj = make(ident, self.counter_stamp(coll, fields))
+        coll.put(copy.deepcopy(obj))
+        return obj
+
+    def _ensure_thread(self, thread_id: str) -> None:
+        if thread_id not in self.collection("thread"):
+            self.add_thread(thread_id)
+
     def add_thread(self, thread_id: str | None = None, **fields: Any) -> dict[str, Any]:
-        with self._lock:
-            thread_id = thread_id or self._new_id("thread_", self._threads)
-            created = self._created_at(self._threads, fields)
-            self._runs.setdefault(thread_id, Collection("run"))
-            self._messages.setdefault(thread_id, Collection("message"))
-            return self._put(self._threads, objects.make_thread(thread_id, created, **fields))
+        with self.lock:
+            return self._add("thread", (), thread_id,
+                             lambda i, t: make_thread(i, t, **fields), fields)
 
     def add_run(self, thread_id: str, run_id: str | None = None, *,
                 status: str = "completed", **fields: Any) -> dict[str, Any]:
         """Add one run (the thread is created when missing)."""
-        with self._lock:
+        with self.lock:
             self._ensure_thread(thread_id)
-            runs = self._runs[thread_id]
-            run_id = run_id or self._new_id("run_", runs)
-            created = self._created_at(runs, fields)
-            return self._put(runs, objects.make_run(thread_id, run_id, created, status, **fields))
+            return self._add("run", (thread_id,), run_id,
+                             lambda i, t: make_run(thread_id, i, t, status, **fields), fields)
 
     def add_runs(self, thread_id: str, count: int, *, status: str | Iterable[str] = "completed",
                  **fields: Any) -> list[str]:
@@ -135,19 +120,18 @@ class Store:
         statuses = [status] if isinstance(status, str) else list(status)
         if not statuses:
             raise ValueError("status must not be empty")
-        bad = [s for s in statuses if s not in objects.RUN_STATUSES]
+        bad = [s for s in statuses if s not in RUN_STATUSES]
         if bad:  # checked up front so a bad call adds nothing
             raise ValueError(f"unknown run status {bad[0]!r}")
         fields.pop("created_at", None)
-        with self._lock:
+        with self.lock:
             self._ensure_thread(thread_id)
-            runs = self._runs[thread_id]
+            runs = self.collection("run", (thread_id,))
             ids = []
             for i in range(count):
-                run_id = self._new_id("run_", runs)
-                created = self._created_at(runs, {})
-                run = objects.make_run(thread_id, run_id, created,
-                                       statuses[i % len(statuses)], **fields)
+                run_id = self.new_id("run", taken=runs)
+                run = make_run(thread_id, run_id, self.counter_stamp(runs, {}),
+                               statuses[i % len(statuses)], **fields)
                 runs.put(run)  # freshly built, no copy needed
                 ids.append(run_id)
             return ids
@@ -156,98 +140,94 @@ class Store:
                     **fields: Any) -> dict[str, Any]:
         """Add a message (the thread is created when missing); ``role``, ``text``
         and ``run_id`` shape the default content."""
-        with self._lock:
+        with self.lock:
             self._ensure_thread(thread_id)
-            messages = self._messages[thread_id]
-            message_id = message_id or self._new_id("msg_", messages)
-            created = self._created_at(messages, fields)
-            return self._put(messages,
-                             objects.make_message(thread_id, message_id, created, **fields))
+            return self._add("message", (thread_id,), message_id,
+                             lambda i, t: make_message(thread_id, i, t, **fields), fields)
 
     def add_step(self, thread_id: str, run_id: str, step_id: str | None = None,
                  **fields: Any) -> dict[str, Any]:
         """Add a run step; the run must exist (KeyError otherwise)."""
-        with self._lock:
-            runs = self._runs.get(thread_id)
-            if runs is None or run_id not in runs:
+        with self.lock:
+            if not self.exists("run", (thread_id, run_id)):
                 raise KeyError(f"no run {run_id!r} in thread {thread_id!r}")
-            steps = self._steps.setdefault((thread_id, run_id), Collection("run step"))
-            step_id = step_id or self._new_id("step_", steps)
-            created = self._created_at(steps, fields)
-            return self._put(steps,
-                             objects.make_step(thread_id, run_id, step_id, created, **fields))
+            return self._add("step", (thread_id, run_id), step_id,
+                             lambda i, t: make_step(thread_id, run_id, i, t, **fields), fields)
 
     def add_assistant(self, assistant_id: str | None = None, **fields: Any) -> dict[str, Any]:
-        with self._lock:
-            assistant_id = assistant_id or self._new_id("asst_", self._assistants)
-            created = self._created_at(self._assistants, fields)
-            return self._put(self._assistants,
-                             objects.make_assistant(assistant_id, created, **fields))
+        with self.lock:
+            return self._add("assistant", (), assistant_id,
+                             lambda i, t: make_assistant(i, t, **fields), fields)
 
     def add_batch(self, batch_id: str | None = None, **fields: Any) -> dict[str, Any]:
-        with self._lock:
-            batch_id = batch_id or self._new_id("batch_", self._batches)
-            created = self._created_at(self._batches, fields)
-            return self._put(self._batches, objects.make_batch(batch_id, created, **fields))
+        with self.lock:
+            return self._add("batch", (), batch_id,
+                             lambda i, t: make_batch(i, t, **fields), fields)
+
+    def add_file(self, content: bytes | Blob, *, filename: str, purpose: str,
+                 file_id: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Add a file with its bytes (``fields`` override the file object's, e.g.
+        ``created_at``)."""
+        blob = content if isinstance(content, Blob) else Blob.from_bytes(content)
+        with self.lock:
+            stamp = self.counter_stamp(self.collection("file"), fields)
+            return copy.deepcopy(self.store_file(blob, filename=filename, purpose=purpose,
+                                                 file_id=file_id, created_at=stamp, **fields))
+
+    def add_vector_store(self, store_id: str | None = None, *, file_ids: Iterable[str] = (),
+                         **fields: Any) -> dict[str, Any]:
+        """Add a vector store holding the given (existing) files, all ``completed``."""
+        with self.lock:
+            made = self._add("vector_store", (), store_id,
+                             lambda i, t: make_vector_store(i, t, **fields), fields)
+            for file_id in file_ids:
+                size = self.find("file", (file_id,))["bytes"]
+                self.save("vector_store_file", (made["id"],), make_vector_store_file(
+                    file_id, made["id"], made["created_at"], status="completed",
+                    usage_bytes=size))
+            vector_store_engine.refresh(self, made["id"])
+            return copy.deepcopy(self.find("vector_store", (made["id"],)))
 
     # --- reads for tests ------------------------------------------------------------
 
     def get(self, kind: str, *ids: str) -> dict[str, Any] | None:
         """A copy of one object, e.g. ``get("run", "thread_abc123", "run_abc123")``; None if absent."""
-        with self._lock:
+        with self.lock:
             try:
-                obj = self._collection(kind, ids[:-1]).get(ids[-1])
+                return copy.deepcopy(self.find(kind, tuple(ids)))
             except NotFound:
                 return None
-            return copy.deepcopy(obj)
 
     def get_run(self, thread_id: str, run_id: str) -> dict[str, Any] | None:
         return self.get("run", thread_id, run_id)
 
     def ids(self, kind: str, *scope: str, order: str = "asc") -> list[str]:
         """Ids of a collection in creation order, e.g. ``ids("run", "thread_abc123")``."""
-        with self._lock:
-            result = list(self._collection(kind, scope).ids())
+        with self.lock:
+            result = list(self.collection(kind, tuple(scope)).ids())
         return result if order == "asc" else result[::-1]
 
     def run_ids(self, thread_id: str, order: str = "asc") -> list[str]:
         return self.ids("run", thread_id, order=order)
 
-    # --- reads for the server -----------------------------------------------------
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a stored file (KeyError when there is none)."""
+        with self.lock:
+            try:
+                return self.blob(file_id).read_all()
+            except NotFound:
+                raise KeyError(file_id) from None
 
-    def _collection(self, kind: str, scope: tuple[str, ...]) -> Collection:
-        if kind not in KINDS or len(scope) != len(KINDS[kind]):
-            raise ValueError(f"bad kind/scope: {kind} {scope!r}")
-        if kind == "thread":
-            return self._threads
-        if kind == "assistant":
-            return self._assistants
-        if kind == "batch":
-            return self._batches
-        thread_id = scope[0]
-        if thread_id not in self._threads:
-            raise NotFound("thread", thread_id)
-        if kind == "run":
-            return self._runs[thread_id]
-        if kind == "message":
-            return self._messages[thread_id]
-        run_id = scope[1]
-        if run_id not in self._runs[thread_id]:
-            raise NotFound("run", run_id)
-        return self._steps.get((thread_id, run_id)) or Collection("run step")
+    # --- reads for the server -----------------------------------------------------
 
     def object_bytes(self, kind: str, ids: tuple[str, ...]) -> bytes:
         """The rendered object ``ids[-1]`` in scope ``ids[:-1]``; raises NotFound."""
-        with self._lock:
-            coll = self._collection(kind, ids[:-1])
-            data = coll.rendered(ids[-1])
-            if data is None:
-                raise NotFound(coll.noun, ids[-1])
-            return data
+        with self.lock:
+            return self.render(kind, ids)
 
     def list_bytes(self, kind: str, scope: tuple[str, ...], *, limit: int = 20,
                    order: str = "desc", after: str | None = None, before: str | None = None,
-                   where: tuple[str, Any] | None = None) -> bytes:
+                   where: Any = None) -> bytes:
         """One rendered list page.
 
         The collection is taken in ``order`` of creation.  ``after`` keeps what
@@ -256,19 +236,106 @@ class Store:
         ``before``, where it holds the ``limit`` nearest the cursor; ``has_more``
         says whether more remain on the far side.  A cursor that is not in the
         collection raises BadCursor; a missing parent raises NotFound.
-        ``where=(field, value)`` keeps only objects whose field equals value.
+        ``where=(field, value)`` (or a tuple of such pairs) keeps only objects whose
+        fields equal the values (a frozenset value: is one of them).
         """
-        with self._lock:
-            return self._collection(kind, scope).page(limit, order, after, before, where)
+        with self.lock:
+            return self.page(kind, scope, limit=limit, order=order, after=after,
+                             before=before, where=where)
 
     def counts(self) -> dict[str, int]:
         """Number of objects of each kind (for tests and the control API)."""
-        with self._lock:
-            return {
-                "thread": len(self._threads),
-                "run": sum(map(len, self._runs.values())),
-                "message": sum(map(len, self._messages.values())),
-                "step": sum(map(len, self._steps.values())),
-                "assistant": len(self._assistants),
-                "batch": len(self._batches),
-            }
+        with self.lock:
+            return super().counts()
+
+    # --- progression ------------------------------------------------------------------
+
+    def push_outcome(self, *outcomes: Outcome, times: int = 1) -> None:
+        """Script how the next objects end: each outcome, in order, for ``times``
+        objects of its kind (taken when an object is created)."""
+        if not all(isinstance(o, Outcome) for o in outcomes):
+            raise TypeError("push_outcome() takes Outcome objects")
+        for outcome in outcomes:
+            self.outcomes.push(outcome, times)
+
+    def clear_outcomes(self) -> None:
+        self.outcomes.clear()
+
+    @property
+    def pending_outcomes(self) -> dict[str, int]:
+        """Scripted outcomes not yet taken, per kind."""
+        return self.outcomes.pending()
+
+    def _move(self, item: Tracked, when: int) -> list[StreamItem]:
+        return _STEPPERS[item.kind](self, item.ids, when)
+
+    def _flush(self) -> None:
+        for store_id in list(self.dirty_vector_stores):
+            vector_store_engine.refresh(self, store_id)
+
+    def advance(self, kind: str | None = None, *ids: str, steps: int = 1) -> int:
+        """Move API-made objects ``steps`` statuses on, whatever the progression: all
+        of them, or those of ``kind``/``ids`` (e.g. ``advance("run", thread_id,
+        run_id)``, ``advance("vector_store", store_id)`` for its files).  Returns
+        how many moves were made."""
+        moves = 0
+        with self.lock:
+            for _ in range(steps):
+                if kind is None:
+                    chosen = list(self.tracked.values())
+                else:
+                    chosen = list(self.tracked_under((kind, tuple(ids))))
+                for item in chosen:
+                    self._move(item, self.now())
+                    item.since = self.clock()
+                    moves += 1
+            self._flush()
+        return moves
+
+    def poll(self, kind: str, ids: tuple[str, ...]) -> None:
+        """A GET of one object: under ``per_poll`` it (and what it holds) moves one status."""
+        if self.progression.mode != "per_poll":
+            return
+        with self.lock:
+            for item in self.tracked_under((kind, ids)):
+                self._move(item, self.now())
+            self._flush()
+
+    def catch_up(self) -> None:
+        """Under ``after_seconds``: make every move whose time has come (each one
+        stamped with the time it was due)."""
+        if self.progression.mode != "after_seconds" or not self.tracked:
+            return
+        period = self.progression.seconds
+        with self.lock:
+            now = self.clock()
+            for item in list(self.tracked.values()):
+                for _ in range(_MAX_MOVES):
+                    key: Key = (item.kind, item.ids)
+                    if self.tracked.get(key) is not item or now - item.since < period:
+                        break
+                    item.since += period
+                    self._move(item, int(item.since))
+            self._flush()
+
+    def settle(self, kind: str, ids: tuple[str, ...]) -> list[StreamItem]:
+        """Move an object until it stops (ends, or waits for the client); returns
+        the events of the moves.  Streams use this whatever the progression."""
+        items: list[StreamItem] = []
+        with self.lock:
+            for _ in range(_MAX_MOVES):
+                item = self.tracked.get((kind, ids))
+                if item is None:
+                    break
+                items += self._move(item, self.now())
+            self._flush()
+        return items
+
+    def created(self, kind: str, ids: tuple[str, ...]) -> None:
+        """After an API write: under ``immediate`` everything it started runs to rest."""
+        if self.progression.mode != "immediate":
+            return
+        with self.lock:
+            for item in list(self.tracked_under((kind, ids))):
+                self.settle(item.kind, item.ids)
+

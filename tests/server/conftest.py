@@ -19,3 +19,11 @@ def shared_server():
     """One server per module, for tests that only read (and for hypothesis)."""
     with LocalServer() as srv:
         yield srv
+
+
+@pytest.fixture
+def api(server):
+    """A stdlib client for the per-test server."""
+    from server_helpers import Api
+
+    return Api(server)

@@ -309,7 +309,9 @@ def test_segments_are_percent_decoded(shared_server):
 
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PUT", "PATCH", "BREW"])
 def test_non_get_is_405(shared_server, method):
-    reply = call(shared_server, runs_path(), method=method, body=b"{}")
+    # Run lists now take POST (create run); run steps are still read-only.
+    reply = call(shared_server, f"/v1/threads/{THREAD}/runs/run_abc123/steps", method=method,
+                 body=b"{}")
     assert reply.status == 405
     assert reply.headers["allow"] == "GET"
     assert reply.error["type"] == "invalid_request_error"
@@ -578,8 +580,8 @@ def test_requests_are_recorded_with_raw_path_decoded_query_and_headers(server):
 def test_raw_path_keeps_percent_encoding_and_bodies_are_kept(server):
     call(server, f"/v1/threads/{THREAD}/runs/run%5Fabc123", method="POST", body=b'{"a": 1}')
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    conn.request("POST", "/v1/batches", body=iter([b"ab", b"cd"]), headers=HEADERS,
-                 encode_chunked=True)
+    conn.request("POST", "/v1/batches/batch_abc123", body=iter([b"ab", b"cd"]),
+                 headers=HEADERS, encode_chunked=True)  # a read-only path: 405
     assert conn.getresponse().status == 405
     conn.close()
     first, second = server.requests
@@ -812,6 +814,29 @@ def test_cli_serves_and_stops_on_signal(sig):
             proc.kill()
         proc.stdout.close()
         proc.stderr.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses select() on a pipe and POSIX signals")
+def test_cli_progression_and_real_clock():
+    proc, line = _start_cli("--port", "0", "--progression", "immediate", "--real-clock")
+    try:
+        port = int(re.fullmatch(r"Serving on http://127\.0\.0\.1:(\d+)/v1\n", line).group(1))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__control/progression",
+                                    timeout=5) as response:
+            assert json.loads(response.read())["mode"] == "immediate"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__control/clock",
+                                    timeout=5) as response:
+            assert json.loads(response.read())["manual"] is False
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    bad = subprocess.run([sys.executable, "-m", "pyopenai_ps.server", "--progression", "later"],
+                         capture_output=True, text=True, timeout=20,
+                         env={**os.environ, "PYTHONPATH": str(
+                             Path(server_pkg.__file__).resolve().parents[2])})
+    assert bad.returncode == 2 and "--progression" in bad.stderr
 
 
 # --- independence from the client ---------------------------------------------------------------
