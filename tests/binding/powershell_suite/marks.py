@@ -150,3 +150,22 @@ D16_ALREADY_BOUND_NAME = (
     "D16: ParameterAlreadyBound names the parameter as typed when its value was attached with ':' "
     "(ParameterBinderController.cs, BindNamedParameters uses argument.ParameterName)"
 )
+D12_LENGTH_BOUNDS = (
+    "D12: ValidateLength refuses a negative minimum or a maximum of 0 or less "
+    "(Attributes.cs, ValidateLengthAttribute constructor)"
+)
+D17_UNTYPED_EMPTY = (
+    "D17: the mandatory empty-collection check applies only when the declared type is an array or list; "
+    "an untyped (object) mandatory parameter takes @() (ParameterBinderBase.cs, ValidateNullOrEmptyArgument: "
+    "ParameterCollectionTypeInformation(object) is NotCollection)"
+)
+D18_ENCODE_WITHOUT_COERCION = (
+    "D18: without coercion, a value of the element type binds to an array parameter as a one-element array, "
+    "so that parameter wins the no-coercion pass (ParameterBinderBase.cs, ShouldContinueUncoercedBind -> "
+    "EncodeCollection)"
+)
+D19_BOOL_NULL_TEXT = (
+    "D19: $null for a [bool] parameter is worded 'Cannot convert value \"\" to type \"System.Boolean\"' "
+    "(ArgumentTypeConverterAttribute.cs, CheckBoolValue -> ThrowPSInvalidBooleanArgumentCastException(null, ...), "
+    "ExtendedTypeSystem.resx InvalidCastExceptionForBooleanArgumentValue)"
+)
