@@ -25,6 +25,7 @@ __all__ = [
     "SpecError",
     "bind_line",
     "command_from_yaml",
+    "declared_type",
     "spec_from_yaml",
 ]
 
@@ -52,3 +53,8 @@ def bind_line(command: Command, line: str) -> Any:
     if pipeline.input is None:
         return command.bind(*call.arguments)
     return command.bind_pipeline(list(pipeline.input), *call.arguments)
+
+
+def declared_type(command: Command, parameter: str) -> str:
+    """The type name the spec keeps for a parameter (what syntax, help and stubs show)."""
+    return command.spec.parameter(parameter).type

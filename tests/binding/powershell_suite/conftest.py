@@ -23,11 +23,12 @@ _OUTCOME: dict[str, str] = {}  # nodeid -> passed | differs | missing | failed |
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ps_source(source, case): the PowerShell test file and It title translated")
     config.addinivalue_line("markers", "cs_source(source, function): a rule confirmed in PowerShell's C# source")
+    config.addinivalue_line("markers", "spec_proposal(feature, source): a case of a proposed spec feature")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        for kind in ("ps_source", "cs_source"):
+        for kind in ("ps_source", "cs_source", "spec_proposal"):
             marker = item.get_closest_marker(kind)
             if marker is not None:
                 _CASE_OF[item.nodeid] = (kind, *marker.args)
@@ -86,13 +87,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         write(f"{'total':<72} " + " ".join(
             f"{totals[n]:>{w}}" for n, w in zip(("found", "ne", "expr", "pass", "diff", "miss", "fail"), (5, 4, 4, 4, 4, 4, 4))
         ))
-    extra = {key: outs for key, outs in per_case.items() if key[0] == "cs_source"}
-    if extra:
+    for kind, label in (("cs_source", "C#-confirmed rules without a PowerShell test"),
+                        ("spec_proposal", "Cases of the spec proposals")):
+        extra = {key: outs for key, outs in per_case.items() if key[0] == kind}
+        if not extra:
+            continue
         counts = defaultdict(int)
         for outs in extra.values():
             counts[_case_outcome(outs)] += 1
         write(
-            f"C#-confirmed rules without a PowerShell test: {len(extra)} cases, {counts['passed']} pass, "
+            f"{label}: {len(extra)} cases, {counts['passed']} pass, "
             f"{counts['differs']} xfail (binder differs), {counts['missing']} xfail (spec feature missing), "
             f"{counts['failed'] + counts['skipped']} fail"
         )

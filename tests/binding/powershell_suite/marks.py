@@ -38,6 +38,11 @@ def cs_rule(source: str, function: str) -> pytest.MarkDecorator:
     return pytest.mark.cs_source(source, function)
 
 
+def proposal(feature: str, source: str) -> pytest.MarkDecorator:
+    """A case of a spec feature proposed in SPEC_PROPOSALS.md; ``source`` is the C# that defines it."""
+    return pytest.mark.spec_proposal(feature, source)
+
+
 def differs(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=reason)
 
@@ -169,3 +174,16 @@ D19_BOOL_NULL_TEXT = (
     "(ArgumentTypeConverterAttribute.cs, CheckBoolValue -> ThrowPSInvalidBooleanArgumentCastException(null, ...), "
     "ExtendedTypeSystem.resx InvalidCastExceptionForBooleanArgumentValue)"
 )
+
+
+# --- spec features proposed in SPEC_PROPOSALS.md (the text after MISSING_PREFIX in xfail reasons) ---
+
+F_REMAINING = "ValueFromRemainingArguments (remaining_arguments: true)"
+F_REMAINING_ARGS = "ValueFromRemainingArguments ($args of a simple function, remaining_arguments: true)"
+F_WHITE_SPACE = "ValidateNotNullOrWhiteSpace (validate: {not_null_or_white_space: true})"
+F_RANGE_KINDS = "ValidateRange kinds (validate: {range: Positive | NonNegative | Negative | NonPositive})"
+F_ENUM_VALUES = "enums with numeric values and [Flags] (enums: {Name: {flags: true, values: {...}}})"
+
+
+def f_type(name: str) -> str:
+    return f"types kept as declared ({name})"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from ._support import ParameterBindingError, SpecError, bind_line, command_from_yaml, spec_from_yaml
-from .marks import D01_EMPTY_STRING, D11_SHARED_POSITION, ENGINE_PB, differs, missing, ps_case
+from .marks import D01_EMPTY_STRING, D11_SHARED_POSITION, ENGINE_PB, F_REMAINING, differs, missing, ps_case
 
-REMAINING = "ValueFromRemainingArguments (remaining_arguments: true)"
+REMAINING = F_REMAINING
 
 
 def case(title: str) -> pytest.MarkDecorator:

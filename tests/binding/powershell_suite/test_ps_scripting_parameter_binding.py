@@ -25,14 +25,16 @@ from .marks import (
     D01_NULL,
     D09_SCALAR_PROPERTIES,
     D12_TOO_MANY_SETS,
+    F_ENUM_VALUES,
+    F_REMAINING,
     SCRIPTING_PB,
     differs,
     missing,
     ps_case,
 )
 
-REMAINING = "ValueFromRemainingArguments (remaining_arguments: true)"
-ENUM_VALUES = "enums with numeric values and [Flags] (enums: {Name: {flags: true, values: {...}}})"
+REMAINING = F_REMAINING
+ENUM_VALUES = F_ENUM_VALUES
 
 
 def case(title: str) -> pytest.MarkDecorator:

@@ -23,14 +23,16 @@ from .marks import (
     D12_NEGATIVE_COUNT,
     D13_TYPED_ARRAY,
     D14_RANGE_TYPE_NAME,
+    F_RANGE_KINDS,
+    F_WHITE_SPACE,
     VALIDATE,
     differs,
     missing,
     ps_case,
 )
 
-RANGE_KINDS = "ValidateRange kinds (validate: {range: Positive | NonNegative | Negative | NonPositive})"
-WHITE_SPACE = "ValidateNotNullOrWhiteSpace (validate: {not_null_or_white_space: true})"
+RANGE_KINDS = F_RANGE_KINDS
+WHITE_SPACE = F_WHITE_SPACE
 
 COUNT_EXACT = "The parameter requires exactly {0} value(s) - {1} value(s) were provided."
 COUNT_MIN_MAX = "The parameter requires at least {0} value(s) and no more than {1} value(s) - {2} value(s) were provided."
