@@ -31,7 +31,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for kind in ("ps_source", "cs_source", "spec_proposal"):
             marker = item.get_closest_marker(kind)
             if marker is not None:
-                _CASE_OF[item.nodeid] = (kind, *marker.args)
+                if kind == "ps_source":
+                    _CASE_OF[item.nodeid] = (kind, *marker.args)
+                else:  # one case per test function
+                    _CASE_OF[item.nodeid] = (kind, marker.args[0], f"{marker.args[1]} :: {item.originalname}")
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
