@@ -18,6 +18,8 @@ from .marks import (
     D01_ELEMENTS,
     D01_NULL,
     D02_TOKEN_TEXT,
+    D03_AMBIGUOUS,
+    D03_DASH_VALUE,
     D04_COUNT_STRING,
     D04_RANGE_CONVERTS,
     D05_SWITCH_NULL,
@@ -169,19 +171,13 @@ NAME_AND_PATH = command_from_yaml(
 
 
 @cs_rule(CONTROLLER, "ReparseUnboundArguments")
-@differs(
-    "D03: after a parameter that needs a value, '-word' is MissingArgument only when it names a parameter; "
-    "otherwise it is the value (ParameterBinderController.cs, ReparseUnboundArguments)"
-)
+@differs(D03_DASH_VALUE)
 def test_dash_word_naming_nothing_is_the_value():
     assert bind_line(NAME_AND_PATH, "Get-Thing -Name -abc").bound == {"Name": "-abc"}
 
 
 @cs_rule(CONTROLLER, "ReparseUnboundArguments")
-@differs(
-    "D03: after a parameter that needs a value, an ambiguous '-prefix' is AmbiguousParameter "
-    "(ParameterBinderController.cs, ReparseUnboundArguments -> MergedCommandParameterMetadata.GetMatchingParameter)"
-)
+@differs(D03_AMBIGUOUS)
 def test_dash_ambiguous_prefix_is_ambiguous():
     error = refused(NAME_AND_PATH, "Get-Thing -Name -Pa")
     assert error.error_id == "AmbiguousParameter"
