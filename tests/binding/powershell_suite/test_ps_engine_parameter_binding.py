@@ -1,6 +1,9 @@
 """Translated from test/powershell/engine/ParameterBinding/ParameterBinding.Tests.ps1.
 
-All functions here are advanced ([CmdletBinding()] or [Parameter()]).  ShouldProcess,
+All functions here are advanced ([CmdletBinding()] or [Parameter()]).  When no parameter
+states a Position or a parameter set, PowerShell numbers the parameters that are not
+switches in declaration order (Compiler.GetParameterMetaData); the specs state those
+positions.  ShouldProcess,
 delay-bind script blocks, dynamic parameters and defaults computed at run time cannot be
 stated (catalog.NOT_EXPRESSIBLE).  The ValueFromRemainingArguments context uses the
 proposed ``remaining_arguments`` key (SPEC_PROPOSALS.md).
@@ -45,12 +48,12 @@ def test_null_to_mandatory_string_is_an_empty_string():
         """
         name: test-allownullattributes
         parameters:
-          - {name: Parameter1, type: String, default: default1}
-          - {name: Parameter2, type: String, mandatory: true, default: default2}
-          - {name: Parameter3, type: String, mandatory: true, default: default3}
-          - {name: Parameter4, type: Int32, default: 0, validate: {allow_null: true}}
-          - {name: Parameter5, type: Int32, default: 0, validate: {allow_empty_string: true}}
-          - {name: ShowMe, type: Int32, mandatory: true, default: 0}
+          - {name: Parameter1, type: String, position: 0, default: default1}
+          - {name: Parameter2, type: String, position: 1, mandatory: true, default: default2}
+          - {name: Parameter3, type: String, position: 2, mandatory: true, default: default3}
+          - {name: Parameter4, type: Int32, position: 3, default: 0, validate: {allow_null: true}}
+          - {name: Parameter5, type: Int32, position: 4, default: 0, validate: {allow_empty_string: true}}
+          - {name: ShowMe, type: Int32, position: 5, mandatory: true, default: 0}
         """
     )
     with pytest.raises(ParameterBindingError) as caught:

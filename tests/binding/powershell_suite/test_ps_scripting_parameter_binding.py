@@ -3,9 +3,9 @@
 Each PowerShell function becomes a spec.  Rules of PowerShell used in writing the specs:
 
 * A function with [CmdletBinding()] or any [Parameter()] attribute is an advanced function.
-  When none of its parameters states a Position, PowerShell numbers them in declaration
-  order; when some do, only those are positional.
-* A simple function (neither) takes every parameter positionally in declaration order.
+* When no parameter states a Position or a ParameterSetName, PowerShell numbers the
+  parameters that are not switches in declaration order, for simple and advanced functions
+  alike (Compiler.GetParameterMetaData); otherwise only the stated positions exist.
 * An untyped parameter is [object] (spec type ``Object``).
 
 Cases whose function needs ValueFromRemainingArguments, or an enum with values, use the

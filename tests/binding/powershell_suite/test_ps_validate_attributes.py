@@ -1,7 +1,9 @@
 """Translated from test/powershell/engine/Basic/ValidateAttributes.Tests.ps1.
 
-The functions are simple functions (no [CmdletBinding()]), so their parameters are
-positional in declaration order; MandatoryFunc uses [Parameter()] and is advanced.
+The functions are simple functions (no [CmdletBinding()]); as no parameter states a
+Position or a parameter set, PowerShell makes them positional in declaration order
+(Compiler.GetParameterMetaData).  MandatoryFunc uses [Parameter()] with parameter sets, so
+it is advanced and has no positional parameters.
 PowerShell's tests check the inner error id of the validation exception; the translation
 checks the outer error id and the message that inner id carries (Metadata.resx).
 
@@ -307,14 +309,14 @@ def test_length_message_names_length_and_limit(low, high, argument, text):
 # --- Context "ValidateNotNull, ValidateNotNullOrEmpty, ValidateNotNullOrWhiteSpace and mandatory" ---------------
 
 # MandatoryFunc, stated with its ByteArray and Default sets only: its List[byte] and
-# Collection[byte] sets need generic collection types (catalog.NOT_EXPRESSIBLE).  The
-# parameters have [Parameter()] and no Position, so they are numbered in declaration order.
+# Collection[byte] sets need generic collection types (catalog.NOT_EXPRESSIBLE).  Its
+# parameters name parameter sets, so none is positional (Compiler.GetParameterMetaData).
 MANDATORY_FUNC = """
     name: MandatoryFunc
     parameter_sets: [ByteArray, Default]
     parameters:
-      - {name: ByteArray, type: 'Byte[]', sets: {ByteArray: {mandatory: true, position: 0}}}
-      - {name: Value, type: Object, sets: {Default: {position: 3}}}
+      - {name: ByteArray, type: 'Byte[]', sets: {ByteArray: {mandatory: true}}}
+      - {name: Value, type: Object, sets: [Default]}
 """
 
 
