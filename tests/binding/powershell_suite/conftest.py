@@ -87,9 +87,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         flag = "" if not cases or found == not_expressible + len(cases) else "  <- found != n/e + expr"
         write(f"{source:<72} " + " ".join(f"{v:>{w}}" for v, w in zip(row, (5, 4, 4, 4, 4, 4, 4))) + flag)
     if ran_everything:
-        write(f"{'total':<72} " + " ".join(
-            f"{totals[n]:>{w}}" for n, w in zip(("found", "ne", "expr", "pass", "diff", "miss", "fail"), (5, 4, 4, 4, 4, 4, 4))
-        ))
+        names = ("found", "ne", "expr", "pass", "diff", "miss", "fail")
+        widths = (5, 4, 4, 4, 4, 4, 4)
+        write(f"{'total':<72} " + " ".join(f"{totals[n]:>{w}}" for n, w in zip(names, widths)))
     for kind, label in (("cs_source", "C#-confirmed rules without a PowerShell test"),
                         ("spec_proposal", "Cases of the spec proposals")):
         extra = {key: outs for key, outs in per_case.items() if key[0] == kind}

@@ -62,7 +62,8 @@ D01_EMPTY_STRING = (
     "(ParameterBinderBase.cs, ValidateNullOrEmptyArgument)"
 )
 D01_EMPTY_ARRAY = (
-    "D01: a mandatory array parameter given @() fails with error id ParameterArgumentValidationErrorEmptyArrayNotAllowed "
+    "D01: a mandatory array parameter given @() fails with error id "
+    "ParameterArgumentValidationErrorEmptyArrayNotAllowed "
     "(ParameterBinderBase.cs, ValidateNullOrEmptyArgument)"
 )
 D01_ELEMENTS = (
@@ -108,7 +109,8 @@ D06_STRING_TO_INT = (
 )
 D07_POSITIONAL_FINAL = (
     "D07: a conversion failure while binding a positional argument is thrown at once "
-    "(ParameterBinderController.cs, BindPositionalParametersInSet rethrows ParameterBindingArgumentTransformationException)"
+    "(ParameterBinderController.cs, BindPositionalParametersInSet rethrows "
+    "ParameterBindingArgumentTransformationException)"
 )
 D08_UNKNOWN_LAST = (
     "D08: an unknown parameter name is reported after conversion, ParameterAlreadyBound and set errors "

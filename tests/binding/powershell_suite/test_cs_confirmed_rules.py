@@ -492,7 +492,7 @@ def test_bounds_powershell_accepts(validate):
     spec_from_yaml(spec_with(validate))
 
 
-# --- D16: ParameterAlreadyBound names the parameter as typed after a colon ----------------------------------------------
+# --- D16: ParameterAlreadyBound names the parameter as typed after a colon ---------------------------------
 
 
 @cs_rule(CONTROLLER, "BindNamedParameters")
@@ -509,7 +509,7 @@ def test_parameter_already_bound_message(line, shown):
     assert str(error).startswith(f"Cannot bind parameter because parameter '{shown}' is specified more than once.")
 
 
-# --- D18: a scalar of the element type binds to an array parameter without coercion -------------------------------------
+# --- D18: a scalar of the element type binds to an array parameter without coercion ------------------------
 
 ENCODED = command_from_yaml(
     """

@@ -37,7 +37,8 @@ RANGE_KINDS = F_RANGE_KINDS
 WHITE_SPACE = F_WHITE_SPACE
 
 COUNT_EXACT = "The parameter requires exactly {0} value(s) - {1} value(s) were provided."
-COUNT_MIN_MAX = "The parameter requires at least {0} value(s) and no more than {1} value(s) - {2} value(s) were provided."
+COUNT_MIN_MAX = ("The parameter requires at least {0} value(s) and no more than {1} value(s) - {2} value(s) were "
+                 "provided.")
 RANGE_TOO_SMALL = ("The {0} argument is less than the minimum allowed range of {1}. Supply an argument that is "
                    "greater than or equal to {1} and then try the command again.")
 RANGE_TOO_BIG = ("The {0} argument is greater than the maximum allowed range of {1}. Supply an argument that is "

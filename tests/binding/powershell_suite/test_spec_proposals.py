@@ -209,8 +209,9 @@ def test_range_kind_checks_each_element():
     )
     with pytest.raises(ParameterBindingError) as caught:
         bind_line(command, "Set-Size 1,0")
-    assert str(caught.value) == ("Cannot validate argument on parameter 'Sizes'. The argument \"0\" cannot be validated "
-                                 "because its value is not greater than zero.")
+    assert str(caught.value) == (
+        "Cannot validate argument on parameter 'Sizes'. The argument \"0\" cannot be validated because its value "
+        "is not greater than zero.")
 
 
 # --- allow_* flags (exist today) -------------------------------------------------------------------------------------
@@ -247,7 +248,10 @@ parameters:
 @missing(f_type("DateTime"))
 @pytest.mark.parametrize(
     ("argument", "expected"),
-    [("'2024-01-02'", datetime.datetime(2024, 1, 2)), ("'2024-01-02T03:04:05'", datetime.datetime(2024, 1, 2, 3, 4, 5))],
+    [
+        ("'2024-01-02'", datetime.datetime(2024, 1, 2)),
+        ("'2024-01-02T03:04:05'", datetime.datetime(2024, 1, 2, 3, 4, 5)),
+    ],
 )
 def test_datetime_from_text(argument, expected):
     command = command_from_yaml(one_parameter("DateTime"))
