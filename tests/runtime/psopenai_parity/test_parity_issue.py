@@ -108,13 +108,13 @@ class TestAllNotMandatory:
 
     @pytest.mark.parametrize("name", [
         case("Get-ThreadRun", ALL_MANDATORY.format(src="Public/Runs/Get-ThreadRun.ps1:20")),
-        case("Get-ThreadMessage", ALL_MANDATORY.format(src="Public/Threads/Get-ThreadMessage.ps1:153")
+        case("Get-ThreadMessage", ALL_MANDATORY.format(src="Public/Threads/Get-ThreadMessage.ps1:20")
              + "; and -After does not exist"),
         case("Get-ThreadRunStep", ALL_MANDATORY.format(src="Public/Runs/Get-ThreadRunStep.ps1:19")
              + "; and -After does not exist"),
-        case("Get-Assistant", ALL_MANDATORY.format(src="Public/Assistants/Get-Assistant.ps1:210")
+        case("Get-Assistant", ALL_MANDATORY.format(src="Public/Assistants/Get-Assistant.ps1:15")
              + "; and -After does not exist"),
-        case("Get-Batch", "-After does not exist on Get-Batch (Public/Batch/Get-Batch.ps1:389-390 declares it)"),
+        case("Get-Batch", "-After does not exist on Get-Batch (Public/Batch/Get-Batch.ps1:17-18 declares it)"),
     ])
     def test_after_alone_binds_listall(self, name):
         """A ListAll-only parameter without -All picks ListAll (PowerShell's set resolution, All optional)."""
@@ -189,11 +189,11 @@ class TestHelpSyntax:
     @pytest.mark.parametrize("name", [
         case("Get-ThreadRun", ALL_MANDATORY.format(src="Public/Runs/Get-ThreadRun.ps1:20")
              + "; -? shows '-All' (the help's SYNTAX) instead of '[-All]'"),
-        case("Get-ThreadMessage", ALL_MANDATORY.format(src="Public/Threads/Get-ThreadMessage.ps1:153")
+        case("Get-ThreadMessage", ALL_MANDATORY.format(src="Public/Threads/Get-ThreadMessage.ps1:20")
              + "; -? shows '-All' instead of '[-All]'"),
         case("Get-ThreadRunStep", ALL_MANDATORY.format(src="Public/Runs/Get-ThreadRunStep.ps1:19")
              + "; -? shows '-All' instead of '[-All]'"),
-        case("Get-Assistant", ALL_MANDATORY.format(src="Public/Assistants/Get-Assistant.ps1:210")
+        case("Get-Assistant", ALL_MANDATORY.format(src="Public/Assistants/Get-Assistant.ps1:15")
              + "; -? shows '-All' instead of '[-All]'"),
         case("Get-Batch"),
     ])
@@ -236,11 +236,11 @@ class TestCursors:
     @pytest.mark.parametrize("name", [
         case("Get-ThreadRun"),
         case("Get-ThreadMessage", NO_CURSORS.format(p="-After/-Before", n="Get-ThreadMessage", p2="After/$Before",
-                                                    src="Public/Threads/Get-ThreadMessage.ps1:156-160")),
+                                                    src="Public/Threads/Get-ThreadMessage.ps1:23-27")),
         case("Get-ThreadRunStep", NO_CURSORS.format(p="-After/-Before", n="Get-ThreadRunStep", p2="After/$Before",
                                                     src="Public/Runs/Get-ThreadRunStep.ps1:22-26")),
         case("Get-Assistant", NO_CURSORS.format(p="-After/-Before", n="Get-Assistant", p2="After/$Before",
-                                                src="Public/Assistants/Get-Assistant.ps1:213-217")),
+                                                src="Public/Assistants/Get-Assistant.ps1:18-22")),
     ])
     def test_after_and_before_reach_the_first_request(self, rec, name):
         """ListAll's first request: limit=100, order, after, before (e.g. Get-ThreadRun.ps1:117-126)."""
@@ -248,15 +248,15 @@ class TestCursors:
         _run(name, "-All -After x_after -Before x_before")
         assert rec.requests[0].query == {"limit": "100", "order": "asc", "after": "x_after", "before": "x_before"}
 
-    @xfail(NO_CURSORS.format(p="-After", n="Get-Batch", p2="After", src="Public/Batch/Get-Batch.ps1:389-390"))
+    @xfail(NO_CURSORS.format(p="-After", n="Get-Batch", p2="After", src="Public/Batch/Get-Batch.ps1:17-18"))
     def test_batch_after_reaches_the_first_request(self, rec):
-        """Get-Batch.ps1:465-474: limit=100 and after (no order, no before)."""
+        """Get-Batch.ps1:93-102: limit=100 and after (no order, no before)."""
         rec.listing("/batches", [batch_obj(id=f"batch_{i:04d}") for i in range(1, 4)])
         ps.invoke("Get-Batch -All -After batch_0001")
         assert rec.requests[0].query == {"limit": "100", "after": "batch_0001"}
 
     def test_batch_has_no_before(self):
-        """Get-Batch.ps1:392-393: $Before is commented out."""
+        """Get-Batch.ps1:20-21: $Before is commented out."""
         with pytest.raises(ps.ParameterBindingError) as caught:
             ps.bind("Get-Batch -All -Before batch_0001")
         assert caught.value.error_id == "NamedParameterNotFound"
@@ -264,11 +264,11 @@ class TestCursors:
     @pytest.mark.parametrize("name", [
         case("Get-ThreadRun"),
         case("Get-ThreadMessage", NO_CURSORS.format(p="-Before", n="Get-ThreadMessage", p2="Before",
-                                                    src="Public/Threads/Get-ThreadMessage.ps1:159-160")),
+                                                    src="Public/Threads/Get-ThreadMessage.ps1:26-27")),
         case("Get-ThreadRunStep", NO_CURSORS.format(p="-Before", n="Get-ThreadRunStep", p2="Before",
                                                     src="Public/Runs/Get-ThreadRunStep.ps1:25-26")),
         case("Get-Assistant", NO_CURSORS.format(p="-Before", n="Get-Assistant", p2="Before",
-                                                src="Public/Assistants/Get-Assistant.ps1:216-217")),
+                                                src="Public/Assistants/Get-Assistant.ps1:21-22")),
     ])
     def test_next_page_keeps_before_and_moves_after(self, rec, name):
         """3.7.0 pages by calling itself with $PSBoundParameters and After = last_id: Before stays in every request."""
@@ -285,7 +285,7 @@ class TestCursors:
     @pytest.mark.parametrize("name", LISTING)
     def test_all_follows_last_id(self, rec, name):
         """-All follows ``after=<last_id>`` while has_more (Get-Batch too: 3.7.0 calls the misspelt
-        ``PSOpenAI\\Get-Bacth`` there, Get-Batch.ps1:530, and fails; not reproduced, deliberately)."""
+        ``PSOpenAI\\Get-Bacth`` there, Get-Batch.ps1:158, and fails; not reproduced, deliberately)."""
         items = [MAKE[name](i) for i in range(1, 151)]
         rec.listing(LIST_PATH[name], items)
         out = _run(name, "-All")
@@ -301,9 +301,9 @@ class TestCursors:
 NO_BODY = "-AdditionalBody does not exist on {n}; 3.7.0 declares [Parameter()] [object]$AdditionalBody ({src})"
 BODY_SRC = {
     "Get-ThreadRun": "Public/Runs/Get-ThreadRun.ps1:70-71", "Get-Thread": "Public/Threads/Get-Thread.ps1:47-48",
-    "Get-ThreadMessage": "Public/Threads/Get-ThreadMessage.ps1:204-205",
+    "Get-ThreadMessage": "Public/Threads/Get-ThreadMessage.ps1:71-72",
     "Get-ThreadRunStep": "Public/Runs/Get-ThreadRunStep.ps1:66-67",
-    "Get-Assistant": "Public/Assistants/Get-Assistant.ps1:257-258", "Get-Batch": "Public/Batch/Get-Batch.ps1:433-434",
+    "Get-Assistant": "Public/Assistants/Get-Assistant.ps1:62-63", "Get-Batch": "Public/Batch/Get-Batch.ps1:61-62",
 }
 
 

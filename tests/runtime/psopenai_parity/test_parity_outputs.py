@@ -1,6 +1,6 @@
 """Output objects and request details of the six cmdlets, compared with PSOpenAI 3.7.0.
 
-Which fields become dates (Private/ObjectParser.ps1, Public/Threads/Get-ThreadMessage.ps1:311-314),
+Which fields become dates (Private/ObjectParser.ps1, Public/Threads/Get-ThreadMessage.ps1:178-181),
 the type names, the "more data" warning, and the differences kept on purpose (pinned in
 TestDeliberate so a change is noticed; DIFFERENCES.md says why).
 """
@@ -35,7 +35,7 @@ CONVERTED_370 = {
 SOURCE = {
     "Get-ThreadRun": "Private/ObjectParser.ps1:58-63",
     "Get-Thread": "Private/ObjectParser.ps1:165-168",
-    "Get-ThreadMessage": "Public/Threads/Get-ThreadMessage.ps1:311-314",
+    "Get-ThreadMessage": "Public/Threads/Get-ThreadMessage.ps1:178-181",
     "Get-ThreadRunStep": "Private/ObjectParser.ps1:140-145",
     "Get-Assistant": "Private/ObjectParser.ps1:34-39",
     "Get-Batch": "Private/ObjectParser.ps1:16-21",
@@ -144,7 +144,7 @@ class TestDeliberate:
         assert rec.only().raw_path == "/v1/threads/thread%20a%2Fb"
 
     def test_batch_id_is_one_segment(self, rec):
-        """3.7.0's Get-Batch does not encode BatchId (Get-Batch.ps1:380,454: no UrlEncodeTransformation), so
+        """3.7.0's Get-Batch does not encode BatchId (Get-Batch.ps1:8,82: no UrlEncodeTransformation), so
         'a/b' became two path segments; we keep every id one segment."""
         rec.route("GET", ".*", lambda r, m: (200, {}, batch_obj()))
         ps.get_batch("batch_a/b")

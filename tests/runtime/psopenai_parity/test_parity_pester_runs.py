@@ -191,19 +191,31 @@ class TestGetThreadRunStepPester:
 # ======================================================================================
 
 
-class TestThreadsE2EStepDetails:
-    """Threads.E2E.tests.ps1 / It 'STEP5: Get run step details' (Code Interpreter) and 'STEP6: Get run step details' (File Search).
+TOOL_CALL = {
+    "code_interpreter": {"id": "call_1", "type": "code_interpreter",
+                         "code_interpreter": {"input": "print(1+1)", "outputs": [{"type": "logs", "logs": "2"}]}},
+    "file_search": {"id": "call_1", "type": "file_search", "file_search": {}},
+}
 
-    ``$Thread | Get-ThreadRun -All | Get-ThreadRunStep -All``: the thread's runs, then every step of each.
+
+@pytest.mark.parametrize("tool", [
+    pytest.param("code_interpreter", id="STEP5-code-interpreter"),
+    pytest.param("file_search", id="STEP6-file-search"),
+])
+class TestThreadsE2EStepDetails:
+    """Threads.E2E.tests.ps1 / 'Code Interpreter' It 'STEP5: Get run step details' and 'File Search'
+    It 'STEP6: Get run step details' (online there; served here).
+
+    ``$Thread | Get-ThreadRun -All | Get-ThreadRunStep -All``: the thread's runs, then every step of each:
+    a tool call step and the step that wrote the assistant's answer.
     """
 
     @pytest.fixture
-    def thread_with_a_run(self, rec):
+    def thread_with_a_run(self, rec, tool):
         rec.object(RUNS_PATH, page([run_obj()]))
         rec.object(STEPS_PATH, page([
-            step_obj("step_0001", type="tool_calls", step_details={"type": "tool_calls", "tool_calls": [
-                {"id": "call_1", "type": "code_interpreter",
-                 "code_interpreter": {"input": "print(1+1)", "outputs": [{"type": "logs", "logs": "2"}]}}]}),
+            step_obj("step_0001", type="tool_calls",
+                     step_details={"type": "tool_calls", "tool_calls": [TOOL_CALL[tool]]}),
             step_obj("step_0002"),
         ]))
         rec.object(MESSAGE_PATH, message_obj(role="assistant", text="The answer is 2."))
@@ -215,7 +227,7 @@ class TestThreadsE2EStepDetails:
                          input=[thread])
 
     def test_step_details(self, thread_with_a_run):
-        """Threads.E2E.tests.ps1 / STEP5|STEP6 'Get run step details' (the pipeline runs, steps come out)."""
+        """Threads.E2E.tests.ps1 / 'Get run step details' (the pipeline runs, steps come out)."""
         steps = self._steps()
         assert [r.path for r in thread_with_a_run.requests[:2]] == [RUNS_PATH, STEPS_PATH]
         assert thread_with_a_run.requests[1].query == {"limit": "100", "order": "asc"}
@@ -223,8 +235,8 @@ class TestThreadsE2EStepDetails:
         assert [s.id for s in steps] == ["step_0001", "step_0002"]
 
     @DERIVED
-    def test_step_details_simplecontent(self, thread_with_a_run):
-        """Threads.E2E.tests.ps1 / STEP5|STEP6 'Get run step details' (SimpleContent roles, types, content)."""
+    def test_step_details_simplecontent(self, thread_with_a_run, tool):
+        """Threads.E2E.tests.ps1 / 'Get run step details' (SimpleContent roles, types, content)."""
         steps = self._steps()
         contents = []
         for step in steps:
@@ -232,4 +244,5 @@ class TestThreadsE2EStepDetails:
             contents.extend(value if isinstance(value, list) else [value])
         assert "assistant" in [c.Role for c in contents]
         assert "text" in [c.Type for c in contents]
-        assert isinstance(contents[0].Content, str)
+        checked = contents[0] if tool == "code_interpreter" else contents[-1]  # STEP5 reads [0], STEP6 [-1]
+        assert isinstance(checked.Content, str)
