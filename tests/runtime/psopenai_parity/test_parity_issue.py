@@ -7,7 +7,6 @@ difference as its reason, so it turns into a failure (and the mark comes off) on
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -170,7 +169,7 @@ def help_text(name: str) -> str:
 def syntax_blocks(name: str) -> dict[str, list[str]]:
     """The SYNTAX section as {set name: [lines]} ('' when the cmdlet has one set)."""
     text = help_text(name)
-    section = text.split("SYNTAX", 1)[1]
+    section = text.split("\nSYNTAX\n", 1)[1]
     section = re.split(r"\n(?=[A-Z][A-Z ]+\n)", section, maxsplit=1)[0]
     blocks: dict[str, list[str]] = {}
     current = ""
