@@ -14,9 +14,9 @@ import textwrap
 from typing import Any
 
 from pyopenai_ps import LineSyntaxError, ParameterBindingError, SpecError
-from pyopenai_ps.command import Command
-from pyopenai_ps.psline import parse_line
-from pyopenai_ps.specload import load_spec_text
+from pyopenai_ps.runtime.command import Command
+from pyopenai_ps.pslang.parser import parse_line
+from pyopenai_ps.spec.load import load_spec_text
 
 __all__ = [
     "Command",
