@@ -27,7 +27,7 @@ _DEMO_KEY = "sk-demo-key-for-the-local-server"
 def demo_examples() -> list[tuple[str, str]]:
     """``(cmdlet, example code)`` of every bundled spec's examples marked for the demo, in name order."""
     bundled = bundled_specs_dir().resolve()
-    found = []
+    found: list[tuple[str, str]] = []
     for name in REGISTRY.names():
         spec = REGISTRY.get(name).spec
         if Path(spec.source).resolve().parent != bundled:

@@ -58,7 +58,7 @@ tool options (before the cmdlet name):
   -h, --help          show this help
 
 Settings come from the environment: OPENAI_API_KEY, OPENAI_API_BASE,
-OPENAI_ORGANIZATION (or the cmdlet parameters -ApiKey, -ApiBase, ...).
+OPENAI_ORGANIZATION (or each cmdlet's connection parameters: see its help).
 Exit status: 0 success, 1 error, 2 usage or binding error (nothing sent).
 """
 

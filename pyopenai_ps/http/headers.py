@@ -29,14 +29,17 @@ def _name_for_message(name: str) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-def _text_value(name: str, value: Any) -> str:
-    if isinstance(value, SecureString):
-        value = value.reveal()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    elif not isinstance(value, str):
+def _text_value(name: str, given: Any) -> str:
+    if isinstance(given, SecureString):
+        value = given.reveal()
+    elif isinstance(given, (int, float)) and not isinstance(given, bool):
+        value = str(given)
+    elif isinstance(given, str):
+        value = given
+    else:
+        value = type(given).__name__
         raise ConfigurationError(f"The value of header '{name}' must be text, not "
-                                 f"{type(value).__name__}; nothing was sent.", setting=name)
+                                 f"{value}; nothing was sent.", setting=name)
     if _FORBIDDEN_CHARS.search(value):
         raise ConfigurationError(f"The value of header '{name}' contains a CR, LF or NUL "
                                  "character; nothing was sent.", setting=name)

@@ -266,8 +266,8 @@ class RetryPolicy(Retry):
         if (isinstance(max_retries, bool) or not isinstance(max_retries, int)
                 or not 0 <= max_retries <= MAX_RETRY_COUNT):
             raise ConfigurationError(
-                f"MaxRetryCount must be an integer from 0 to {MAX_RETRY_COUNT}, got {max_retries!r}.",
-                setting="MaxRetryCount")
+                f"The retry count must be an integer from 0 to {MAX_RETRY_COUNT}, got {max_retries!r}.",
+                setting="max_retries")
         return cls(max_retries, on_retry=on_retry, sleeper=sleeper, jitter=jitter)
 
     @property
@@ -283,7 +283,7 @@ class RetryPolicy(Retry):
         kw.setdefault("on_retry", self._on_retry)
         kw.setdefault("sleeper", self._sleeper)
         kw.setdefault("jitter", self._jitter)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         # Only status and "has Retry-After" are visible here; the decision needs
@@ -300,7 +300,7 @@ class RetryPolicy(Retry):
                 # urlopen catches this and, raise_on_status being False, returns the response.
                 raise MaxRetryError(_pool, url, ResponseError(f"{response.status} is not retried"))
         return super().increment(method, url, response=response, error=error,
-                                 _pool=_pool, _stacktrace=_stacktrace)  # type: ignore[return-value]
+                                 _pool=_pool, _stacktrace=_stacktrace)
 
     def delay_for(self, response: Any = None) -> float:
         """The delay before the retry this policy (just incremented) stands for."""

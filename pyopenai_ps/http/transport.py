@@ -91,12 +91,12 @@ def _split_origin(url: str) -> tuple[str, str]:
 
 
 def _timeout(timeout: float | None) -> Timeout:
-    if timeout is None or timeout == 0:  # 0 means "no limit", as -TimeoutSec 0 does
+    if timeout is None or timeout == 0:  # 0 means "no limit", as PSOpenAI's timeout 0 does
         return _NO_LIMIT
     if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
             or not math.isfinite(timeout) or timeout < 0):
         raise ConfigurationError(f"The timeout must be a number of seconds >= 0, got {timeout!r}.",
-                                 setting="TimeoutSec")
+                                 setting="timeout")
     return Timeout(total=float(timeout))  # total bounds connect, and the read gets what is left
 
 

@@ -57,6 +57,13 @@ NOT_A_VALUE = "(){}&|;<>=,"
 _VARIABLE_HELP = "only $true, $false, $null and $env:NAME can be used."
 
 
+def _run(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
+    """The run of ``pattern`` at i: these patterns match the empty string too, so there always is one."""
+    match = pattern.match(s, i)
+    assert match is not None
+    return match
+
+
 def fail(reason: str, construct: str, index: int) -> NoReturn:
     raise LineSyntaxError(reason, construct=construct, column=index + 1)
 
@@ -79,7 +86,7 @@ def skip_spaces(s: str, i: int) -> int:
     """Skip blanks, backtick line continuations and <# block comments (not newlines)."""
     n = len(s)
     while True:
-        i = _SPACE_RUN.match(s, i).end()
+        i = _run(_SPACE_RUN, s, i).end()
         if i >= n:
             return i
         c = s[i]
@@ -95,7 +102,7 @@ def skip_spaces(s: str, i: int) -> int:
 
 
 def skip_comment(s: str, i: int) -> int:
-    return _TO_EOL.match(s, i).end()
+    return _run(_TO_EOL, s, i).end()
 
 
 def skip_blank(s: str, i: int) -> int:
@@ -124,7 +131,7 @@ def _escape(s: str, i: int) -> tuple[str, int]:
     if c == "u" and s.startswith("{", i + 2):
         m = _UNICODE_ESC.match(s, i + 1)
         code = int(m.group(1), 16) if m else 0x110000
-        if code > 0x10FFFF:
+        if m is None or code > 0x10FFFF:
             fail("A `u{...} escape needs 1 to 6 hex digits, at most 10FFFF.", "unicode escape", i)
         return chr(code), m.end()
     return _ESCAPES.get(c, c), i + 2
@@ -134,7 +141,7 @@ def word(s: str, i: int, expression: bool = False) -> tuple[str, int, bool]:
     """A bare word: (text, end, whether it held backtick escapes)."""
     pattern = _EXPR_WORD if expression else _WORD
     n = len(s)
-    parts = []
+    parts: list[str] = []
     escaped = False
     while True:
         m = pattern.match(s, i)
@@ -198,9 +205,9 @@ def single_quoted(s: str, i: int) -> tuple[str, int]:
     n = len(s)
     start = i
     i += 1
-    parts = []
+    parts: list[str] = []
     while True:
-        i = _append(parts, _NOT_SQ.match(s, i))
+        i = _append(parts, _run(_NOT_SQ, s, i))
         if i >= n:
             fail("This string has no closing quote.", "unterminated string", start)
         if i + 1 < n and s[i + 1] in SINGLE_QUOTES:
@@ -215,9 +222,9 @@ def double_quoted(s: str, i: int) -> tuple[str, int]:
     n = len(s)
     start = i
     i += 1
-    parts = []
+    parts: list[str] = []
     while True:
-        i = _append(parts, _DQ_TEXT.match(s, i))
+        i = _append(parts, _run(_DQ_TEXT, s, i))
         if i >= n:
             fail("This string has no closing quote.", "unterminated string", start)
         c = s[i]
@@ -250,6 +257,8 @@ def _variable_name(s: str, i: int) -> tuple[str, str, int]:
         scope, _, name = s[i + 2 : end].partition(":")
         return scope, name, end + 1
     m = _NAME.match(s, i + 1)
+    if m is None:
+        return "", "", i + 1
     if s.startswith(":", m.end()):
         m2 = _NAME.match(s, m.end() + 1)
         if m2:
@@ -427,6 +436,6 @@ def at_error(s: str, i: int) -> NoReturn:
         fail("Here-strings (@'...'@) are not supported; use a quoted string with `n for newlines.",
              "here-string", i)
     if nxt and _NAME.match(nxt):
-        name = shown(_NAME.match(s, i + 1).group())
+        name = shown(_run(_NAME, s, i + 1).group())
         fail(f"Splatting ('@{name}') is not supported; pass each parameter explicitly.", f"splatting @{name}", i)
     fail("A '@' must start an array @(...) or a hashtable @{...}.", "'@'", i)

@@ -11,6 +11,7 @@ here; ``-Name`` tokens are handed on as :class:`ParameterToken`.
 from __future__ import annotations
 
 import types
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -62,6 +63,10 @@ __all__ = [
 NO_ARGUMENT: Any = Sentinel("NO_ARGUMENT", __name__)
 
 
+def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class ParameterToken:
     """``-Name`` or ``-Name:value`` in a command's arguments."""
@@ -80,11 +85,11 @@ class CommandCall:
     """One command of a pipeline; ``arguments`` mixes ParameterTokens and values."""
 
     name: str
-    arguments: tuple = attrs.field(converter=tuple)
+    arguments: tuple[Any, ...] = attrs.field(converter=_as_tuple)
     column: int = 0
 
 
-def _at_least_one(_instance: Any, _attribute: Any, value: tuple) -> None:
+def _at_least_one(_instance: Any, _attribute: Any, value: tuple[Any, ...]) -> None:
     if not value:
         raise ValueError("a Pipeline needs at least one command")
 
@@ -93,8 +98,8 @@ def _at_least_one(_instance: Any, _attribute: Any, value: tuple) -> None:
 class Pipeline:
     """Records from a literal head (None without one), then the commands."""
 
-    input: tuple | None = attrs.field(converter=attrs.converters.optional(tuple))
-    commands: tuple = attrs.field(converter=tuple, validator=_at_least_one)
+    input: tuple[Any, ...] | None = attrs.field(converter=attrs.converters.optional(_as_tuple))
+    commands: tuple[CommandCall, ...] = attrs.field(converter=_as_tuple, validator=_at_least_one)
 
 
 def parse_line(line: str) -> Pipeline:
@@ -137,7 +142,7 @@ class _Parser:
         start = self.i = skip_blank(s, 0)
         if start >= n:
             fail("The line is empty: type a command such as Get-ThreadRun -Thread 'thread_abc'.", "empty line", 0)
-        commands = []
+        commands: list[CommandCall] = []
         records = None
         if self.command_start(start):
             commands.append(self.command())

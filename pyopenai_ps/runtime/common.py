@@ -61,7 +61,7 @@ class _StreamLabels(logging.Formatter):
 class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever sys.stderr is when a record comes (a program may redirect it later)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 
@@ -87,7 +87,7 @@ def _target_list(value: Any) -> list[Any] | None:
             return variables.setdefault(name[1:], [])
         variables[name] = []
         return variables[name]
-    return value  # a Python list: the call appends to it
+    return value if isinstance(value, list) else list(value)  # a Python list: the call appends to it
 
 
 class CallOptions:
@@ -140,7 +140,7 @@ class CallReporter:
     def _emit(self, level: int, message: str, forced: bool) -> None:
         if not forced and not LOGGER.isEnabledFor(level):
             return
-        record = LOGGER.makeRecord(LOGGER.name, level, "(pyopenai_ps)", 0, message, None, None)
+        record = LOGGER.makeRecord(LOGGER.name, level, "(pyopenai_ps)", 0, message, (), None)
         if not forced or LOGGER.hasHandlers():
             LOGGER.handle(record)  # a forced record skips the logger's level, not its handlers' levels
         else:

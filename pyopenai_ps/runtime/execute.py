@@ -63,7 +63,7 @@ class _Sender:
     def send(self, plan: RequestPlan, url: str) -> tuple[HTTPResult, Any]:
         reporter, settings, method = self.reporter, self.settings, plan.operation.method
         headers = dict(plan.headers)
-        if headers.get(KEY_SLOT) == "":  # not replaced by -AdditionalHeaders
+        if headers.get(KEY_SLOT) == "":  # not replaced by the extra headers
             headers[KEY_SLOT] = "Bearer " + settings.api_key.reveal()
         verbose = reporter.verbose_enabled or reporter.debug_enabled
         if verbose:

@@ -72,7 +72,8 @@ class PSObject(Mapping[str, Any]):
     @property
     def type_names(self) -> tuple[str, ...]:
         """PowerShell's ``PSTypeNames``: the most specific first."""
-        return self._type_names
+        names: tuple[str, ...] = self._type_names
+        return names
 
     # --- Mapping -------------------------------------------------------------------------
 
@@ -86,7 +87,8 @@ class PSObject(Mapping[str, Any]):
                 lower.setdefault(key.lower(), key)
             object.__setattr__(self, "_lower", lower)
         try:
-            return lower[name.lower()]
+            found: str = lower[name.lower()]
+            return found
         except KeyError:
             raise KeyError(name) from None
 
@@ -141,7 +143,8 @@ class PSObject(Mapping[str, Any]):
     def to_dict(self, *, dates: Literal["unix", "iso", "datetime"] = "unix") -> dict[str, Any]:
         """A plain dict copy. ``dates``: timestamps as sent (``unix``), ISO 8601 text, or datetimes."""
         if dates == "unix":
-            return _plain(self._data)
+            plain: dict[str, Any] = _plain(self._data)
+            return plain
         result = {}
         for key, raw in self._data.items():
             if key in self._timestamps and raw is not None:
@@ -162,9 +165,9 @@ class PSObject(Mapping[str, Any]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PSObject):
-            return self._data == other._data and self._type_names == other._type_names
+            return bool(self._data == other._data and self._type_names == other._type_names)
         if isinstance(other, Mapping):
-            return self._data == dict(other)
+            return bool(self._data == dict(other))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]

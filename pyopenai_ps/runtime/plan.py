@@ -116,23 +116,25 @@ def _path(operation: SetOperation, binding: Binding, preset: Mapping[str, Any]) 
     return path
 
 
-#: Where the key goes: the executor fills it in per request (-AdditionalHeaders may replace it).
+#: Where the key goes: the executor fills it in per request (the extra headers may replace it).
 KEY_SLOT = "Authorization"
 
 
 def _headers(operation: SetOperation, settings: ClientSettings) -> dict[str, str]:
     headers = {KEY_SLOT: "", "User-Agent": USER_AGENT}
+    names = settings.names
     if settings.organization:
-        _check_header("OpenAI-Organization", settings.organization, "OpenAI-Organization (from -Organization)")
+        given = f" (from -{names.organization})" if names.organization else ""
+        _check_header("OpenAI-Organization", settings.organization, f"OpenAI-Organization{given}")
         headers["OpenAI-Organization"] = settings.organization
     headers.update(operation.headers)
     for name, found in settings.extra_headers.items():
         text_name, text_value = str(name), "" if found is None else str(found)
-        _check_header(text_name, text_value, f"'{text_name}' (from -AdditionalHeaders)")
+        _check_header(text_name, text_value, f"'{text_name}' (from -{names.extra_headers})")
         if text_name.lower() in _FRAMING_HEADERS:
             # A wrong Content-Length would leave the server waiting for a body that never comes.
             raise ConfigurationError(
-                f"The header '{text_name}' frames the HTTP message and cannot be set with -AdditionalHeaders.",
+                f"The header '{text_name}' frames the HTTP message and cannot be set with -{names.extra_headers}.",
                 setting=text_name,
             )
         for existing in [k for k in headers if k.lower() == text_name.lower()]:

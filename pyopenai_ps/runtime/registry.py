@@ -31,8 +31,10 @@ class Registry:
         if self._discovered:
             return
         with self._lock:
-            if self._discovered:
-                return
+            self._load_all()
+
+    def _load_all(self) -> None:
+        if not self._discovered:
             for directory in self._directories or [bundled_specs_dir()]:
                 for path in sorted(Path(directory).glob("*.yaml")):
                     if is_fragment(path):

@@ -68,7 +68,7 @@ class ClientSettings:
     """What one call's requests need.  Made per call and dropped with it (it holds the key)."""
 
     __slots__ = ("api_key", "api_base", "organization", "timeout", "max_retries", "extra_query", "extra_headers",
-                 "base_source")
+                 "base_source", "names")
 
     def __init__(
         self,
@@ -80,6 +80,7 @@ class ClientSettings:
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, Any] | None = None,
         base_source: str = "parameter",
+        names: Connection | None = None,
     ) -> None:
         self.api_key = api_key
         self.api_base = api_base
@@ -89,6 +90,8 @@ class ClientSettings:
         self.extra_query = extra_query or {}
         self.extra_headers = extra_headers or {}
         self.base_source = base_source
+        #: The parameter of each connection role, for messages.
+        self.names = names or Connection()
 
     def __repr__(self) -> str:
         return f"ClientSettings(api_base={self.api_base!r}, organization={self.organization!r}, api_key=<hidden>)"
@@ -119,7 +122,7 @@ def _api_key(value: Any, where: str, parameter: str | None) -> SecureString:
 def checked_base(value: Any, where: str) -> str:
     """An API base from a global or the environment, checked as the parameter's Uri type checks it."""
     try:
-        return str(resolve_type("Uri").convert(value, "ApiBase"))
+        return str(resolve_type("Uri").convert(value, "api_base"))
     except ConversionFailure as exc:
         raise ConfigurationError(f"The API base from {where} is not usable: {exc.detail}", setting="api_base") from None
 
@@ -147,6 +150,7 @@ def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
         dict(extra_query) if extra_query else None,
         dict(extra_headers) if extra_headers else None,
         base_from if base is not None else "parameter",
+        connection,
     )
 
 

@@ -89,7 +89,7 @@ class Fault:
 
     @classmethod
     def status(cls, code: int, *, headers: Mapping[str, str] | None = None,
-               body: bytes | str | dict | list | None = None, code_field: str | None = None,
+               body: bytes | str | dict[str, Any] | list[Any] | None = None, code_field: str | None = None,
                message: str | None = None) -> "Fault":
         """Answer with HTTP ``code``, extra ``headers`` and ``body`` (bytes, text or
         a JSON value); without a body, an OpenAI-like error for ``code``."""

@@ -60,8 +60,8 @@ def boundary_of(content_type: str) -> str | None:
     """The ``boundary`` parameter of a multipart Content-Type, or None."""
     for name, value in _PARAM.findall(";" + content_type.partition(";")[2]):
         if name.lower() == "boundary":
-            value = value.strip()
-            return value[1:-1] if value.startswith('"') and value.endswith('"') else value
+            text = str(value).strip()
+            return text[1:-1] if text.startswith('"') and text.endswith('"') else text
     return None
 
 

@@ -202,7 +202,8 @@ class OutcomeScript:
             entry[1] -= 1
             if entry[1] == 0:
                 queue.pop(0)
-            return entry[0]
+            outcome: Outcome = entry[0]
+            return outcome
 
     def pending(self) -> dict[str, int]:
         """Uses left per kind (kinds with none are left out)."""

@@ -8,7 +8,7 @@ JSON schema) are not looked into.
 
 from __future__ import annotations
 
-from .validation import Arr, Bool, Either, Int, Num, Obj, Str, Tagged
+from .validation import Arr, Bool, Either, Int, Num, Obj, Schema, Str, Tagged
 
 METADATA = Obj(values=Str(max_length=512), max_props=16, key_max=64, nullable=True)
 ATTRIBUTES = Obj(values=Either(Str(max_length=512), Num(), Bool()), max_props=16, key_max=64,
@@ -64,9 +64,9 @@ _NEW_VECTOR_STORE = Obj({"file_ids": Arr(Str(), max_items=10000), "chunking_stra
 
 
 def _tool_resources(*, new_stores: bool) -> Obj:
-    search = {"vector_store_ids": Arr(Str(), max_items=1)}
+    search: dict[str, Schema] = {"vector_store_ids": Arr(Str(), max_items=1)}
     if new_stores:
-        search["vector_stores"] = Arr(_NEW_VECTOR_STORE, max_items=1)  # type: ignore[assignment]
+        search["vector_stores"] = Arr(_NEW_VECTOR_STORE, max_items=1)
     return Obj({"code_interpreter": Obj({"file_ids": _FILE_IDS}),
                 "file_search": Obj(search)}, nullable=True)
 

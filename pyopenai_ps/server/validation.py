@@ -266,4 +266,5 @@ def parse_json_object(body: bytes, schema: Obj) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ApiError(400, f"The request body must be a JSON object, not {_kind(value)}.",
                        code="invalid_type")
-    return schema.check(value, "")
+    checked: dict[str, Any] = schema.check(value, "")
+    return checked

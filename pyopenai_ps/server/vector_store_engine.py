@@ -97,7 +97,8 @@ def step_file(store: ObjectStore, ids: tuple[str, ...], when: int) -> list[Strea
 
 
 def batch_file_ids(store: ObjectStore, ids: tuple[str, ...]) -> list[str]:
-    return store.note("vector_store_file_batch", ids).get("file_ids", [])
+    file_ids: list[str] = store.note("vector_store_file_batch", ids).get("file_ids", [])
+    return file_ids
 
 
 def refresh(store: ObjectStore, store_id: str) -> None:

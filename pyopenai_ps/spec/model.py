@@ -80,7 +80,7 @@ class ParameterSpec:
         for name, args in self.validate:
             if name == "set":
                 values = args.get("values") if isinstance(args, Mapping) else args
-                return tuple(str(v) for v in values)
+                return tuple(str(v) for v in values or ())
         return ()
 
     @property

@@ -40,9 +40,9 @@ _PIPELINE_MODES = {"byvalue": "ByValue", "bypropertyname": "ByPropertyName"}
 def _type_name(expected: Any) -> str:
     if isinstance(expected, tuple):
         return " or ".join(_type_name(e) for e in expected if e is not type(None)) + " (or null)"
-    return {str: "a string", list: "a list", dict: "a mapping", bool: "true or false", int: "an integer"}.get(
-        expected, expected.__name__
-    )
+    names: dict[Any, str] = {str: "a string", list: "a list", dict: "a mapping", bool: "true or false",
+                             int: "an integer"}
+    return names.get(expected, str(expected.__name__))
 
 
 def check_keys(data: Mapping[str, Any], allowed: Mapping[str, Any], *, parameter: str | None, what: str) -> None:
@@ -88,7 +88,7 @@ def _pipeline_modes(value: list[Any], *, parameter: str, field: str) -> tuple[bo
 def _position(value: Any, *, parameter: str, field: str) -> int | None:
     if value is not None and value < 0:
         raise SpecError("a position is 0 or more (or null for a named parameter)", parameter=parameter, field=field)
-    return value
+    return None if value is None else int(value)
 
 
 

@@ -226,7 +226,7 @@ def _convert_uri(value: Any, parameter: str) -> str:
         # never echo it: the address holds credentials, which are not sent anyway
         raise ConversionFailure(
             'Cannot convert the value to type "System.Uri": an address with a user name or password is not '
-            "supported; give the key with -ApiKey."
+            "supported; give the key as the API key instead."
         )
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise _cannot_convert(

@@ -357,7 +357,7 @@ def test_injected_sleeper_and_jitter():
 def test_for_count_validates(bad):
     with pytest.raises(ConfigurationError) as info:
         RetryPolicy.for_count(bad)
-    assert info.value.setting == "MaxRetryCount"
+    assert info.value.setting == "max_retries"
 
 
 @pytest.mark.parametrize("error,expected", [
