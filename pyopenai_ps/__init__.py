@@ -190,6 +190,9 @@ def configure(
     clock: _typing.Callable[[], float] | None = None,
     jitter: _typing.Callable[[], float] | None = None,
     transport: Transport | None = None,
+    max_answer_bytes: int | _typing.Any = _settings.DEFAULT,
+    retry_deadline: float | None | _typing.Any = _settings.DEFAULT,
+    max_listing_pages: int | None | _typing.Any = _settings.DEFAULT,
 ) -> Transport:
     """Set up the HTTP transport every later call uses, and return it.
 
@@ -199,9 +202,15 @@ def configure(
     ``clock()`` and ``jitter()`` replace how retries wait, how time is read and the backoff
     factor (tests pass recorders).  ``transport``: a ready :class:`~pyopenai_ps.http.Transport`
     instead.  Settings not given take their defaults: each call of ``configure`` starts afresh.
+
+    The limits (None lifts the last two): ``max_answer_bytes`` (one answer, default 64 MiB),
+    ``retry_deadline`` (seconds after a call began past which no retry starts, default 600) and
+    ``max_listing_pages`` (the brake on an ``-All`` listing, default 10,000 pages).
     """
     return _settings.configure(http_client=http_client, proxy=proxy, ca_bundle=ca_bundle, pool_size=pool_size,
-                               sleeper=sleeper, clock=clock, jitter=jitter, transport=transport)
+                               sleeper=sleeper, clock=clock, jitter=jitter, transport=transport,
+                               max_answer_bytes=max_answer_bytes, retry_deadline=retry_deadline,
+                               max_listing_pages=max_listing_pages)
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["SecureString", "Redactor", "mask_secret", "mask_key_shapes", "SHAPES"]
+__all__ = ["SecureString", "Redactor", "mask_secret", "mask_key_shapes", "SHAPES", "MIN_SEARCHED", "MIN_WITH_ENDS"]
 
 # OpenAI's keys all start with sk- (sk-proj-, sk-svcacct-, ...): text of that shape is treated as a key.
 _KEY_SHAPE = re.compile(r"sk-[A-Za-z0-9_\-]{8,}")
 _BEARER = re.compile(r"(Bearer\s+)([^\s,;'\"]+)", re.IGNORECASE)
-#: Secrets shorter than this are not searched for in text: masking every "ab" would mangle it.
-_MIN_SEARCHED = 4
+#: Secrets shorter than this are not searched for in text: masking every "a" would mangle it.
+MIN_SEARCHED = 3
+#: A secret shorter than this is masked whole: keeping its ends would show most of it.
+MIN_WITH_ENDS = 16
 
 
 class SecureString:
@@ -68,12 +70,12 @@ def mask_secret(secret: str) -> str:
     """The masked form PSOpenAI prints in verbose and debug output.
 
     The first 6 characters of an ``sk-`` key (3 of any other) and the last 2 stay; everything
-    between becomes asterisks, at most 45 of them.  A key too short to keep those ends is masked
-    whole.
+    between becomes asterisks, at most 45 of them.  A secret shorter than :data:`MIN_WITH_ENDS`
+    characters (no real key is) is masked whole, so a mask never shows most of a key.
     """
     head = 6 if secret.startswith("sk-") else 3
     tail = 2
-    if len(secret) <= head + tail:
+    if len(secret) < MIN_WITH_ENDS:
         return "*" * min(len(secret), 45)
     hidden = len(secret) - head - tail
     return secret[:head] + "*" * min(hidden, 45) + secret[-tail:]
@@ -94,7 +96,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | SecureString | None] = ()) -> None:
         plain = {s.reveal() if isinstance(s, SecureString) else s for s in secrets}
-        found = sorted((s for s in plain if isinstance(s, str) and len(s) >= _MIN_SEARCHED), key=len, reverse=True)
+        found = sorted((s for s in plain if isinstance(s, str) and len(s) >= MIN_SEARCHED), key=len, reverse=True)
         self._pairs: tuple[tuple[str, str], ...] = tuple((s, mask_secret(s)) for s in found)
 
     def with_secrets(self, *secrets: str | SecureString | None) -> Redactor:
@@ -116,6 +118,12 @@ class Redactor:
         return text
 
     __call__ = text
+
+    def masked(self, secret: SecureString | str) -> str:
+        """A secret value as it may be shown: redacted, and masked whole if redacting left it as it was."""
+        clear = secret.reveal() if isinstance(secret, SecureString) else secret
+        shown = self.text(clear)
+        return mask_secret(clear) if shown == clear else shown
 
     def data(self, value: Any) -> Any:
         """JSON-like data (dicts, lists, strings) with every string redacted."""

@@ -1,9 +1,9 @@
 """Request headers checked before anything is sent: nothing may split or smuggle a request.
 
 A header name must be an HTTP token, a value text without CR, LF or NUL and within Latin-1, no
-name may come twice (ignoring case).  A ``SecureString`` value is revealed only into the headers
-handed to urllib3; the values of sensitive headers are returned too, so error text built from the
-answer can be redacted.  Messages name the header, never its value (it may be the key).
+name may come twice (ignoring case).  A ``SecureString`` value stays one until the transport hands
+the headers to urllib3; :func:`header_secrets` gives the secrets among them, so error text built
+from the answer can be redacted.  Messages name the header, never its value (it may be the key).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import ConfigurationError
 from ..secure import SecureString
 
-__all__ = ["checked_headers", "TOKEN", "SENSITIVE_HEADERS"]
+__all__ = ["checked_headers", "header_secrets", "TOKEN", "SENSITIVE_HEADERS"]
 
 TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: header names, methods
 #: Headers whose values are credentials.
@@ -29,33 +29,41 @@ def _name_for_message(name: str) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-def _text_value(name: str, given: Any) -> str:
-    if isinstance(given, SecureString):
-        value = given.reveal()
-    elif isinstance(given, (int, float)) and not isinstance(given, bool):
-        value = str(given)
-    elif isinstance(given, str):
-        value = given
-    else:
-        value = type(given).__name__
-        raise ConfigurationError(f"The value of header '{name}' must be text, not "
-                                 f"{value}; nothing was sent.", setting=name)
-    if _FORBIDDEN_CHARS.search(value):
-        raise ConfigurationError(f"The value of header '{name}' contains a CR, LF or NUL "
-                                 "character; nothing was sent.", setting=name)
-    if not value.isascii() and _WIDE_CHARS.search(value):
+def _problem(text: str) -> str | None:
+    """What keeps a header value from being sent, or None (a separate frame: it never raises)."""
+    if _FORBIDDEN_CHARS.search(text):
+        return "contains a CR, LF or NUL character"
+    if not text.isascii() and _WIDE_CHARS.search(text):
         # http.client would fail mid-request with the whole value inside its exception;
         # test rather than catch, so no __context__ carries the value either.
-        raise ConfigurationError(f"The value of header '{name}' has characters HTTP headers "
-                                 "cannot carry; nothing was sent.", setting=name)
+        return "has characters HTTP headers cannot carry"
+    return None
+
+
+def _checked_value(name: str, given: Any) -> str | SecureString:
+    value: str | SecureString
+    if isinstance(given, SecureString):
+        value = given  # checked, not revealed: no frame of a failing call holds the secret
+        problem = _problem(given.reveal())
+    elif isinstance(given, (int, float)) and not isinstance(given, bool):
+        value = str(given)
+        problem = _problem(value)
+    elif isinstance(given, str):
+        value = given
+        problem = _problem(value)
+    else:
+        raise ConfigurationError(f"The value of header '{name}' must be text, not "
+                                 f"{type(given).__name__}; nothing was sent.", setting=name)
+    if problem is not None:
+        raise ConfigurationError(f"The value of header '{name}' {problem}; nothing was sent.", setting=name)
     return value
 
 
-def checked_headers(headers: Mapping[Any, Any]) -> tuple[dict[str, str], list[str]]:
-    """The headers as text, refused if they could split the request; and the secrets among them."""
-    out: dict[str, str] = {}
+def checked_headers(headers: Mapping[Any, Any]) -> dict[str, str | SecureString]:
+    """The headers as text, refused if they could split the request; ``SecureString`` values stay
+    secure (the transport reveals them only into the dict it hands to urllib3)."""
+    out: dict[str, str | SecureString] = {}
     seen: set[str] = set()
-    secrets: list[str] = []
     for name, value in headers.items():
         if not isinstance(name, str) or not TOKEN.fullmatch(name):
             shown = _name_for_message(name) if isinstance(name, str) else type(name).__name__
@@ -66,11 +74,23 @@ def checked_headers(headers: Mapping[Any, Any]) -> tuple[dict[str, str], list[st
             raise ConfigurationError(f"The header '{name}' is given more than once; nothing was sent.",
                                      setting=name)
         seen.add(lowered)
-        text = _text_value(name, value)
-        if lowered in SENSITIVE_HEADERS and text:
-            secrets.append(text)
-            token = text.partition(" ")[2].strip()
-            if token:
-                secrets.append(token)
-        out[name] = text
-    return out, secrets
+        out[name] = _checked_value(name, value)
+    return out
+
+
+def header_secrets(headers: Mapping[str, str | SecureString]) -> list[SecureString]:
+    """The secrets among checked headers, for redacting what an answer echoes: every
+    ``SecureString`` value and the value of every credential header, each with its token
+    (what follows the scheme, as in ``Bearer <token>``)."""
+    secrets: list[SecureString] = []
+    for name, value in headers.items():
+        if type(value) is SecureString or name.lower() in SENSITIVE_HEADERS:
+            secure = value if isinstance(value, SecureString) else SecureString(value)
+            if secure:
+                secrets += [secure, *_token_of(secure)]
+    return secrets
+
+
+def _token_of(value: SecureString) -> list[SecureString]:
+    token = value.reveal().partition(" ")[2].strip()
+    return [SecureString(token)] if token else []

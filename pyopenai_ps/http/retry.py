@@ -311,8 +311,11 @@ class RetryPolicy(Retry):
     def sleep(self, response: Any = None) -> None:
         if not self.history:  # nothing failed yet; urllib3 never calls us then
             return
+        self.pause(response, self.delay_for(response))
+
+    def pause(self, response: Any, delay: float) -> None:
+        """Report the retry this policy stands for, then wait ``delay`` seconds (from :meth:`delay_for`)."""
         last = self.history[-1]
-        delay = self.delay_for(response)
         if response is not None:
             event = RetryEvent(len(self.history), delay,
                                describe_status(response.status, response.reason), response.status)

@@ -1,11 +1,23 @@
 """The transport: one object that owns the connection pools, TLS, timeouts and the retry policy.
 
-:meth:`Transport.send` makes one API call (with the retries of :mod:`.retry`) and returns an
-:class:`~.answers.HTTPResult` for a 2xx answer; anything else becomes an exception of
-:mod:`pyopenai_ps.errors`.  This layer knows nothing of cmdlets or specs.
+:meth:`Transport.send` makes one API call and returns an :class:`~.answers.HTTPResult` for a 2xx
+answer; anything else becomes an exception of :mod:`pyopenai_ps.errors`.  This layer knows nothing
+of cmdlets or specs.  The call runs its attempts itself (each one through :mod:`.exchange`: one
+request, its final answer read whole) and asks the retry policy of :mod:`.retry` in between.
 
-Everything that waits or reads time goes through the transport's ``sleeper``, ``clock`` and
-``jitter``, so tests give it their own and never wait for real.  Connection pools are reset in a
+The limits, each a module constant and a setting of the transport (``Transport(...)`` or
+``pyopenai_ps.configure(...)``):
+
+- ``timeout`` (``-TimeoutSec``) bounds each whole attempt, connecting, headers and body;
+- ``max_answer_bytes`` (:data:`MAX_ANSWER_BYTES`) bounds each answer, after inflating;
+- ``retry_deadline`` (:data:`RETRY_DEADLINE`, None for none): no retry starts when its wait would
+  end past this many seconds after the call began (measured with the transport's ``clock``, waits
+  included); the last error is raised instead;
+- ``max_listing_pages`` (:data:`MAX_LISTING_PAGES`, None for none): the listing brake the runtime
+  applies to ``-All``.
+
+Everything that waits or reads time for retries goes through the transport's ``sleeper``,
+``clock`` and ``jitter``, so tests give it their own and never wait for real.  Connection pools are reset in a
 forked child (``os.register_at_fork``): a child never reads answers meant for its parent.
 
 The one cache of this layer: the pool of each origin (scheme, host, port), kept by the transport
@@ -38,19 +50,28 @@ from urllib3.exceptions import (
 )
 from urllib3.util import Timeout, parse_url
 
-from ..errors import APIConnectionError, APITimeoutError, ConfigurationError
-from ..secure import Redactor
+from ..errors import APIConnectionError, APITimeoutError, ConfigurationError, ResponseFormatError
+from ..secure import Redactor, SecureString
 from .answers import HTTPResult, error_for_response
-from .headers import TOKEN, checked_headers
+from .exchange import Answer, accepted_codings, attempt, framing_cause
+from .headers import TOKEN, checked_headers, header_secrets
 from .retry import RetryEvent, RetryPolicy, default_jitter, describe_error, status_reason
+from .wire import MAX_INTERIM_ANSWERS, AttemptLimits, FramingError, guard_pool
 
-__all__ = ["Transport", "POOL_MAXSIZE", "MAX_ORIGINS"]
+__all__ = ["Transport", "POOL_MAXSIZE", "MAX_ORIGINS", "MAX_ANSWER_BYTES", "RETRY_DEADLINE", "MAX_LISTING_PAGES",
+           "MAX_INTERIM_ANSWERS"]
 
 log = logging.getLogger(__name__)
 
 POOL_MAXSIZE = 32  # connections kept per host: enough for many threads paging at once
 #: Origins whose pools the transport remembers; past this it starts over.
 MAX_ORIGINS = 64
+#: The most bytes one answer may have (after inflating, when gzip was asked for): 64 MiB.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+#: Seconds (by the transport's clock, waits included) after which no retry starts: the last error is raised.
+RETRY_DEADLINE = 600.0
+#: The listing brake: an ``-All`` listing that still has more after this many pages stops with PaginationError.
+MAX_LISTING_PAGES = 10_000
 # http(s)://host[:port]/path?query with no credentials, spaces or control characters
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[^\s@\x00-\x1f\x7f]*)?\Z")
 _NO_LIMIT = Timeout(connect=None, read=None)
@@ -90,6 +111,15 @@ def _split_origin(url: str) -> tuple[str, str]:
     return url[:slash], url[slash:]
 
 
+def _positive(value: Any, setting: str, *, integer: bool) -> Any:
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or value <= 0:
+        what = "a positive integer" if integer else "a positive number of seconds"
+        raise ConfigurationError(f"The setting {setting} must be {what} (or None where allowed), got {value!r}.",
+                                 setting=setting)
+    return value
+
+
 def _timeout(timeout: float | None) -> Timeout:
     if timeout is None or timeout == 0:  # 0 means "no limit", as PSOpenAI's timeout 0 does
         return _NO_LIMIT
@@ -119,6 +149,9 @@ class Transport:
         sleeper: Callable[[float], Any] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = default_jitter,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        retry_deadline: float | None = RETRY_DEADLINE,
+        max_listing_pages: int | None = MAX_LISTING_PAGES,
     ) -> None:
         if pool_manager is not None and (proxy is not None or ca_bundle is not None):
             raise ConfigurationError("Give a pool manager of your own, or proxy and CA bundle settings, not both.",
@@ -129,6 +162,11 @@ class Transport:
         self.proxy = proxy
         self.ca_bundle = ca_bundle
         self.pool_size = pool_size
+        self.max_answer_bytes: int = _positive(max_answer_bytes, "max_answer_bytes", integer=True)
+        self.retry_deadline: float | None = (None if retry_deadline is None
+                                             else _positive(retry_deadline, "retry_deadline", integer=False))
+        self.max_listing_pages: int | None = (None if max_listing_pages is None
+                                              else _positive(max_listing_pages, "max_listing_pages", integer=True))
         self.sleeper = sleeper
         self.clock = clock
         self.jitter = jitter
@@ -175,6 +213,7 @@ class Transport:
         pool = self._pools.get(origin)
         if pool is None:
             pool = self.pool_manager.connection_from_url(origin)
+            guard_pool(pool)  # its connections skip interim answers and keep each attempt's limits
             with self._lock:
                 if len(self._pools) >= MAX_ORIGINS:  # a long-running program talking to many hosts
                     self._pools.clear()
@@ -205,21 +244,17 @@ class Transport:
 
         Raises ConfigurationError (before sending) for a bad method, URL, header, timeout or
         retry count; the typed APIRequestError for a non-2xx answer after retries;
-        APITimeoutError / APIConnectionError when no answer came.  ``redactor`` masks secrets in
-        error text taken from the answer (the values of credential headers are masked anyway).
+        APITimeoutError / APIConnectionError when no answer came; ResponseFormatError for an answer
+        that breaks the rules of :mod:`.exchange` (too large, a coding not asked for, lying framing).
+        ``redactor`` knows the call's secrets (the key): text and the request id taken from the
+        answer pass it (an error's also masks the values of credential headers).
         """
         if not isinstance(method, str) or not TOKEN.fullmatch(method):
             raise ConfigurationError("The HTTP method is not a valid token; nothing was sent.", setting="method")
-        method = method.upper()
-        prepared, secrets = checked_headers(headers)
-        shown_url = _check_url(url)
-        timeout_obj = _timeout(timeout)
-        retries_made = 0
+        call = _Call(self, method.upper(), url, checked_headers(headers), timeout, body, redactor)
 
         def counted(event: RetryEvent) -> None:
-            nonlocal retries_made
-            retries_made = event.attempt
-            log.debug("Retry %d of %s %s in %.3f s after %s", event.attempt, method, shown_url,
+            log.debug("Retry %d of %s %s in %.3f s after %s", event.attempt, call.method, call.shown_url,
                       event.delay, event.reason)
             if on_retry is not None:
                 on_retry(event)
@@ -228,33 +263,116 @@ class Transport:
         policy = (self._no_retry if type(max_retries) is int and max_retries == 0
                   else RetryPolicy.for_count(max_retries, on_retry=counted, sleeper=self.sleeper,
                                              jitter=self.jitter))
-        origin, target = _split_origin(url)
-        started = self.clock()
-        try:
+        return call.run(policy)
+
+
+class _Call:
+    """One call's attempts: each answer read whole, the retry policy asked in between, the overall
+    retry deadline kept (measured with the transport's clock, sleeps included)."""
+
+    __slots__ = ("transport", "method", "url", "shown_url", "headers", "timeout", "timeout_obj", "body",
+                 "redactor", "origin", "target", "accepted", "started")
+
+    def __init__(self, transport: Transport, method: str, url: str, headers: Mapping[str, str | SecureString],
+                 timeout: float | None, body: bytes | None, redactor: Redactor | None) -> None:
+        self.transport, self.method, self.url, self.headers = transport, method, url, headers
+        self.shown_url = _check_url(url)
+        self.timeout, self.timeout_obj = timeout, _timeout(timeout)
+        self.body, self.redactor = body, redactor
+        self.origin, self.target = _split_origin(url)
+        self.accepted = accepted_codings(headers)
+        self.started = transport.clock()
+
+    def run(self, policy: RetryPolicy) -> HTTPResult:
+        transport = self.transport
+        while True:
+            began = transport.clock()
             try:
-                response = self._pool_for(origin).urlopen(
-                    method, target, body=body, headers=prepared, retries=policy, redirect=False,
-                    timeout=timeout_obj, preload_content=True, assert_same_host=False)
+                answer = self._attempt()
+            except HTTPError as error:
+                policy = self._after_failure(policy, error)
+                continue
+            status = answer.status
+            if not 200 <= status <= 299:
+                retry = self._retry_for(policy, answer)
+                if retry is not None:
+                    policy = retry
+                    continue
+                raise self._error(answer)
+            request_id = answer.headers.get("x-request-id")
+            if request_id:
+                request_id = self._redactor(lazy=True).text(request_id)
+            attempts = policy.retries_made + 1
+            elapsed = transport.clock() - began
+            log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
+            return HTTPResult(status=status, reason=status_reason(status, answer.reason), headers=answer.headers,
+                              body=answer.data, request_id=request_id, elapsed=elapsed, attempts=attempts)
+
+    def _attempt(self) -> Answer:
+        transport = self.transport
+        deadline = None if self.timeout_obj is _NO_LIMIT else time.monotonic() + float(self.timeout or 0)
+        limits = AttemptLimits(deadline, transport.max_answer_bytes)
+        try:
+            pool = transport._pool_for(self.origin)
+            try:
+                return attempt(pool, self.method, self.target, body=self.body, headers=self.headers,
+                               timeout=self.timeout_obj, limits=limits, accepted=self.accepted)
             except ClosedPoolError:  # the manager dropped that pool meanwhile: ask it again, once
-                self._pools.pop(origin, None)
-                response = self._pool_for(origin).urlopen(
-                    method, target, body=body, headers=prepared, retries=policy, redirect=False,
-                    timeout=timeout_obj, preload_content=True, assert_same_host=False)
-        except HTTPError as e:
-            raise _no_answer(e, method, shown_url, timeout, retries_made + 1) from e
-        elapsed = self.clock() - started
-        attempts = retries_made + 1
-        status = response.status
-        log.debug("%s %s -> %d in %.3f s (%d attempt(s))", method, shown_url, status, elapsed, attempts)
-        data = response.data or b""
-        request_id = response.headers.get("x-request-id")
-        if not 200 <= status <= 299:
-            redact = (redactor or Redactor()).with_secrets(*secrets)
-            raise error_for_response(status, response.reason or "", response.headers, data, request_id,
-                                     redactor=redact)
-        return HTTPResult(status=status, reason=status_reason(status, response.reason),
-                          headers=response.headers, body=data, request_id=request_id,
-                          elapsed=elapsed, attempts=attempts)
+                transport._pools.pop(self.origin, None)
+                return attempt(transport._pool_for(self.origin), self.method, self.target, body=self.body,
+                               headers=self.headers, timeout=self.timeout_obj, limits=limits, accepted=self.accepted)
+        except FramingError as error:
+            raise self._format_error(error) from None
+        except HTTPError as error:
+            framing = framing_cause(error)
+            if framing is not None:
+                raise self._format_error(framing) from None
+            raise
+
+    def _within_deadline(self, delay: float) -> bool:
+        deadline = self.transport.retry_deadline
+        return deadline is None or self.transport.clock() - self.started + delay <= deadline
+
+    def _after_failure(self, policy: RetryPolicy, error: HTTPError) -> RetryPolicy:
+        """The policy for the next attempt after no (complete) answer came, or the exception."""
+        attempts = policy.retries_made + 1
+        try:
+            retry = policy.increment(self.method, self.target, error=error)
+        except HTTPError as final:
+            raise _no_answer(final, self.method, self.shown_url, self.timeout, attempts) from final
+        delay = retry.delay_for(None)
+        if not self._within_deadline(delay):
+            raise _no_answer(error, self.method, self.shown_url, self.timeout, attempts) from error
+        retry.pause(None, delay)
+        return retry
+
+    def _retry_for(self, policy: RetryPolicy, answer: Answer) -> RetryPolicy | None:
+        """The policy for another attempt after an error answer, or None to raise it."""
+        if not policy.is_retry(self.method, answer.status):
+            return None
+        try:
+            retry = policy.increment(self.method, self.target, response=answer)
+        except MaxRetryError:
+            return None  # not retried, or no retries left
+        delay = retry.delay_for(answer)
+        if not self._within_deadline(delay):
+            return None
+        retry.pause(answer, delay)
+        return retry
+
+    def _redactor(self, lazy: bool = False) -> Redactor:
+        if lazy and self.redactor is not None:
+            return self.redactor  # the caller's knows the call's secrets
+        return (self.redactor or Redactor()).with_secrets(*header_secrets(self.headers))
+
+    def _error(self, answer: Answer) -> Exception:
+        return error_for_response(answer.status, answer.reason, answer.headers, answer.data,
+                                  answer.headers.get("x-request-id"), redactor=self._redactor())
+
+    def _format_error(self, error: FramingError) -> ResponseFormatError:
+        text = self._redactor().text(str(error))
+        return ResponseFormatError(f"The API answer to {self.method} {self.shown_url} cannot be read: {text}.",
+                                   status_code=error.status)
 
 
 def _no_answer(error: HTTPError, method: str, shown_url: str, timeout: float | None,

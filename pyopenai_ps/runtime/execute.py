@@ -14,7 +14,7 @@ from ..errors import PaginationError, ResponseFormatError
 from ..http.answers import HTTPResult
 from ..http.retry import RetryEvent
 from ..http.transport import Transport
-from ..secure import Redactor
+from ..secure import Redactor, SecureString
 from ..spec.operation import SetOperation
 from .output import PSObject
 from .plan import KEY_SLOT, PreparedCall, RequestPlan
@@ -39,11 +39,13 @@ class Reporter(Protocol):
     def progress(self, pages: int, objects: int) -> None: ...
 
 
-def _shown_headers(headers: Mapping[str, str], redact: Redactor) -> str:
+def _shown_headers(headers: Mapping[str, str | SecureString], redact: Redactor) -> str:
     shown = {}
     for name, value in headers.items():
         if name.lower() in ("api-key", "x-api-key", "cookie", "proxy-authorization"):
             value = "<hidden>"
+        elif isinstance(value, SecureString):
+            value = redact.masked(value)
         shown[name] = value
     return redact(", ".join(f"{k}: {v}" for k, v in shown.items()))
 
@@ -57,14 +59,20 @@ class _Sender:
         self.settings = settings
         self.transport = transport
         self.reporter = reporter
-        # The key may travel elsewhere too (another header, a query value, an echoing server).
-        self.redact = Redactor([settings.api_key])
+        # The key may travel elsewhere too (another header, a query value, an echoing server); the
+        # extra headers are declared sensitive, so their values are secrets too.
+        extra = settings.extra_headers
+        self.redact = Redactor([settings.api_key, *(str(v) for v in extra.values() if v is not None)]
+                               if extra else [settings.api_key])
 
     def send(self, plan: RequestPlan, url: str) -> tuple[HTTPResult, Any]:
         reporter, settings, method = self.reporter, self.settings, plan.operation.method
-        headers = dict(plan.headers)
+        headers: dict[str, str | SecureString] = dict(plan.headers)
         if headers.get(KEY_SLOT) == "":  # not replaced by the extra headers
-            headers[KEY_SLOT] = "Bearer " + settings.api_key.reveal()
+            # held as a SecureString until the transport hands the headers to urllib3
+            headers[KEY_SLOT] = SecureString("Bearer " + settings.api_key.reveal())
+        if settings.extra_headers:
+            _secure_extra(headers, settings.extra_headers)
         verbose = reporter.verbose_enabled or reporter.debug_enabled
         if verbose:
             reporter.verbose(self.redact(f"{method} {url}"))
@@ -88,6 +96,14 @@ class _Sender:
             body = result.body.decode("utf-8", "replace")[:DEBUG_BODY_CHARS]
             reporter.debug(self.redact("Response body: " + body))
         return result, result.json()
+
+
+def _secure_extra(headers: dict[str, str | SecureString], extra: Mapping[Any, Any]) -> None:
+    """The values from the extra headers (a sensitive parameter) as SecureStrings."""
+    names = {str(name).lower() for name in extra}
+    for name, value in headers.items():
+        if name.lower() in names and isinstance(value, str):
+            headers[name] = SecureString(value)
 
 
 def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> ResponseFormatError:

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._sentinel import Sentinel
 from ..errors import ConfigurationError, ConversionFailure
 from ..binding.result import Binding
 from ..secure import SecureString
@@ -36,6 +37,7 @@ __all__ = [
     "configure",
     "current_transport",
     "checked_base",
+    "DEFAULT",
 ]
 
 DEFAULT_API_BASE = "https://api.openai.com/v1"
@@ -43,6 +45,8 @@ DEFAULT_API_BASE = "https://api.openai.com/v1"
 ENVIRONMENT = {"api_key": "OPENAI_API_KEY", "api_base": "OPENAI_API_BASE", "organization": "OPENAI_ORGANIZATION"}
 
 _globals: Mapping[str, Any] = {}
+#: A limit of :func:`configure` left at the transport's default (None there lifts the limit).
+DEFAULT = Sentinel("DEFAULT", __name__)
 
 
 def use_globals(namespace: Mapping[str, Any]) -> None:
@@ -189,16 +193,22 @@ def configure(
     clock: Callable[[], float] | None = None,
     jitter: Callable[[], float] | None = None,
     transport: Transport | None = None,
+    max_answer_bytes: int | Sentinel = DEFAULT,
+    retry_deadline: float | None | Sentinel = DEFAULT,
+    max_listing_pages: int | None | Sentinel = DEFAULT,
 ) -> Transport:
     """Install a new transport for every later call and return it (see the package's ``configure``)."""
     from ..http.transport import Transport
 
+    limits = {name: value for name, value in (("max_answer_bytes", max_answer_bytes),
+                                              ("retry_deadline", retry_deadline),
+                                              ("max_listing_pages", max_listing_pages)) if value is not DEFAULT}
     if transport is not None:
-        if any(v is not None for v in (http_client, proxy, ca_bundle, pool_size, sleeper, clock, jitter)):
+        if limits or any(v is not None for v in (http_client, proxy, ca_bundle, pool_size, sleeper, clock, jitter)):
             raise ConfigurationError("Give a transport, or settings for a new one, not both.", setting="transport")
         chosen = transport
     else:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = dict(limits)
         for name, value in (("pool_manager", http_client), ("proxy", proxy), ("ca_bundle", ca_bundle),
                             ("pool_size", pool_size), ("sleeper", sleeper), ("clock", clock), ("jitter", jitter)):
             if value is not None:
