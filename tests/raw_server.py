@@ -5,7 +5,7 @@ connection with the steps ``script(n, head)`` returns, ``head`` being the reques
 blank line.  A step is ``bytes`` (written as is), a ``float`` (seconds to wait before the next step)
 or :data:`CLOSE` (end the connection).  Without ``CLOSE`` the connection stays open for the next
 request, so a test can see what a client reads on a reused connection.  ``requests`` records
-``(connection number, request line)``; ``sent`` counts the bytes written per request.
+``(connection number, request line)`` (its first 300 bytes); ``sent`` counts the bytes written per request.
 """
 
 from __future__ import annotations
@@ -129,7 +129,8 @@ class RawServer:
                 head, _, buffer = buffer.partition(b"\r\n\r\n")
                 with self._lock:
                     number = len(self.requests)
-                    self.requests.append((connection, head.split(b"\r\n", 1)[0].decode("latin-1")))
+                    line = head.split(b"\r\n", 1)[0][:300]  # enough to tell requests apart, and never large
+                    self.requests.append((connection, line.decode("latin-1")))
                     self.sent.append(0)
                 for step in self.script(number, head):
                     if step is CLOSE:

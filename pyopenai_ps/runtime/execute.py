@@ -7,6 +7,7 @@ added to that request only, read one object, one page or every page, and wrap th
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
@@ -25,6 +26,8 @@ __all__ = ["Reporter", "run_prepared", "MORE_DATA_WARNING"]
 MORE_DATA_WARNING = "There is more data that has not been retrieved."
 #: Debug output shows at most this much of a response body.
 DEBUG_BODY_CHARS = 65536
+#: An -All listing remembers the cursors of this many recent pages (as hashes) to see it loop.
+CURSOR_WINDOW = 1024
 
 
 class Reporter(Protocol):
@@ -129,12 +132,49 @@ def run_prepared(prepared: PreparedCall, settings: ClientSettings, reporter: Rep
     yield from _pages(prepared, plan, sender, reporter)
 
 
+class _RecentCursors:
+    """The cursors of the last :data:`CURSOR_WINDOW` pages, as hashes: memory stays flat however many
+    pages a listing has and however long its cursors are.  A cycle longer than the window ends at
+    the listing brake instead."""
+
+    __slots__ = ("_order", "_known")
+
+    def __init__(self) -> None:
+        self._order: deque[int] = deque()
+        self._known: set[int] = set()
+
+    def seen(self, cursor: str) -> bool:
+        return hash(cursor) in self._known
+
+    def add(self, cursor: str) -> None:
+        digest = hash(cursor)
+        self._order.append(digest)
+        self._known.add(digest)
+        if len(self._order) > CURSOR_WINDOW:
+            self._known.discard(self._order.popleft())
+
+
+def _item_ids(items: list[Any]) -> dict[int, str]:
+    """Each item's ``id`` by its hash (items without a text id are not compared)."""
+    found: dict[int, str] = {}
+    for item in items:
+        ident = item.get("id") if type(item) is dict else None
+        if type(ident) is str:
+            found[hash(ident)] = ident
+    return found
+
+
 def _pages(prepared: PreparedCall, plan: RequestPlan, sender: _Sender, reporter: Reporter) -> Iterator[PSObject]:
+    """One page, or (``returns: all``) every page: a page that repeats what was already yielded is
+    refused before any of it is yielded, and the listing brake ends a runaway listing."""
     operation = prepared.operation
     paging = operation.pagination
     make = prepared.make
+    every = operation.returns == "all"
+    brake = sender.transport.max_listing_pages if every else None
     cursor: str | None = None
-    seen: set[str] = set()
+    seen = _RecentCursors()
+    previous: dict[int, str] = {}
     pages = objects = 0
     while True:
         extra = {paging.cursor: cursor} if cursor is not None else None
@@ -146,28 +186,45 @@ def _pages(prepared: PreparedCall, plan: RequestPlan, sender: _Sender, reporter:
                 request_id=result.request_id,
             )
         items = page[paging.items]
+        more = page.get(paging.has_more) is True
+        following = page.get(paging.next_from) if more and every else None
+        if every:
+            previous = _check_new(items, previous, following, seen)
         pages += 1
         objects += len(items)
-        if operation.returns == "all":
+        if every:
             reporter.progress(pages, objects)
         for item in items:
             if type(item) is not dict:
                 raise _not_an_object(item, operation, result)
             yield make(item)
-        if page.get(paging.has_more) is not True:
+        if not more:
             return
         if operation.returns == "page":
             unless = operation.more_warning_unless_bound
             if operation.more_warning and not (unless and prepared.binding.is_bound(unless)):
                 reporter.warning(MORE_DATA_WARNING)
             return
-        following = page.get(paging.next_from)
         if not isinstance(following, str) or not following:
             reporter.warning(MORE_DATA_WARNING)  # has_more without a cursor: stop rather than loop
             return
-        if following in seen:
+        if brake is not None and pages >= brake:
             raise PaginationError(
-                f"The listing did not advance: the server returned the cursor '{following}' again.", cursor=following
-            )
+                f"The listing stopped after {pages} pages ({objects} objects) and the server still reports more: "
+                f"the listing brake (max_listing_pages of pyopenai_ps.configure) is {brake} pages.", cursor=following)
         seen.add(following)
         cursor = following
+
+
+def _check_new(items: list[Any], previous: dict[int, str], following: Any, seen: _RecentCursors) -> dict[int, str]:
+    """Refuse a page that repeats a recent cursor or an item of the page before; its item ids."""
+    if isinstance(following, str) and following and seen.seen(following):
+        raise PaginationError(
+            f"The listing did not advance: the server returned the cursor '{following}' again.", cursor=following)
+    current = _item_ids(items)
+    repeated = next((ident for digest, ident in current.items() if digest in previous), None)
+    if repeated is not None:
+        raise PaginationError(
+            f"The listing did not advance: the object '{repeated}' came again on the next page.",
+            cursor=following if isinstance(following, str) else None)
+    return current
