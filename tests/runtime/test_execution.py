@@ -166,7 +166,7 @@ class TestPaging:
         with pytest.raises(PaginationError):
             for run in ps.get_command("Get-ThreadRun").stream("thread_abc123", all=True):
                 seen.append(run.id)
-        assert seen == ["run_1", "run_1"] and len(api.requests) == 2
+        assert seen == ["run_1"] and len(api.requests) == 2  # the repeated page is refused before it is yielded
 
     def test_has_more_without_last_id_stops_with_the_warning(self, api, caplog):
         from pyopenai_ps.server import Fault
