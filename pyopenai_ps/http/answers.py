@@ -30,6 +30,8 @@ __all__ = ["HTTPResult", "error_for_response", "EXCERPT_CHARS"]
 
 #: An error answer that is not OpenAI's JSON is quoted up to this many characters.
 EXCERPT_CHARS = 200
+#: The excerpt is taken from this much of the body (redacted whole, then cut).
+_EXCERPT_SOURCE_BYTES = 65536
 
 
 @attrs.frozen
@@ -65,8 +67,9 @@ class HTTPResult:
                 status_code=self.status, request_id=self.request_id) from None
 
 
-def _excerpt(body: bytes) -> str:
-    text = body.decode("utf-8", "replace")
+def _excerpt(body: bytes, redact: Redactor) -> str:
+    # Redacted before it is cut: a key that the cut would split is masked whole first.
+    text = redact.text(body[:_EXCERPT_SOURCE_BYTES].decode("utf-8", "replace"))
     if text.lstrip().startswith("<"):  # an HTML error page from a proxy: keep the words
         text = re.sub(r"<[^>]*>", " ", text)
     text = " ".join(text.split())
@@ -85,8 +88,9 @@ def error_for_response(status: int, reason: str, headers: Mapping[str, str] | No
     reason = status_reason(status, reason)
     if request_id is None and headers is not None:
         request_id = headers.get("x-request-id")
+    redactor = redactor or Redactor()
     parsed, fields = error_fields(body)
-    detail = fields["message"] or _excerpt(body)
+    detail = fields["message"] or _excerpt(body, redactor)
     message = f"OpenAI API returned an {status} ({reason}) Error"
     if detail:
         message += f": {detail}"
@@ -101,8 +105,8 @@ def error_for_response(status: int, reason: str, headers: Mapping[str, str] | No
         cls = QuotaLimitExceededError if is_quota_error(fields) else RateLimitExceededError
     else:
         cls = APIRequestError
-    redact = (redactor or Redactor()).data
+    redact = redactor.data
     return cls(redact(message), status_code=status, reason=reason,
                error_type=redact(fields["type"]), error_code=redact(fields["code"]),
                error_param=redact(fields["param"]), error_message=redact(fields["message"]),
-               request_id=request_id, body=redact(parsed))
+               request_id=redact(request_id), body=redact(parsed))

@@ -12,7 +12,7 @@ import re
 from typing import Any, NoReturn
 
 from ..errors import LineSyntaxError
-from ..secure import mask_key_shapes
+from ..secure import MIN_WITH_ENDS, mask_key_shapes, mask_secret
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -69,9 +69,12 @@ def fail(reason: str, construct: str, index: int) -> NoReturn:
 
 
 def shown(token: str) -> str:
-    """A token shortened for a message (never string contents; a bareword shaped like a key is masked)."""
-    token = mask_key_shapes(token)
-    return token if len(token) <= 32 else token[:31] + "\u2026"
+    """A token as a message may show it (never string contents): a token long enough to be a key, of
+    whatever shape, shows only its mask, like a key anywhere else."""
+    masked = mask_key_shapes(token)
+    if masked != token or len(token) < MIN_WITH_ENDS:
+        return masked
+    return mask_secret(token)
 
 
 def at_delimiter(s: str, j: int) -> bool:
