@@ -47,6 +47,8 @@ def words_to_arguments(words: list[str]) -> list[Any]:
 
 def _colon_value(text: str) -> Any:
     """``-Name:value``: a PowerShell literal when it clearly is one, else the string."""
+    if not text:
+        return text  # '-Limit: ""': an empty string, for the binder to judge
     if text.lower() in _LITERAL_WORDS or text[0] in "'\"\u2018\u2019\u201c\u201d" or text.startswith(("@{", "@(")):
         return parse_value(text)  # a malformed one is a LineSyntaxError: a usage error
     if text[0] in "0123456789+-.":

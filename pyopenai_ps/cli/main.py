@@ -78,6 +78,7 @@ class _Session:
         self.messages.install()
         self.debug = False
         self.failed_in: dict[str, str] = {}
+        self.invocations: list[Any] = []
 
     def tagged(self, invocation: Any) -> Any:
         """The invocation's objects; remembers which command of a pipeline raised."""
@@ -99,16 +100,30 @@ class _Session:
 
             records = stdin_records(sys.stdin)
         invocation = Invocation(command, arguments, records=records, progress=self.hook)
+        self.invocations.append(invocation)
         return self.tagged(invocation)
+
+    def settings_failure(self) -> int | None:
+        """Check every command's own settings before the first request; the exit status if one is bad."""
+        from ..errors import ConfigurationError
+
+        for invocation in self.invocations:
+            try:
+                invocation.check_settings()
+            except ConfigurationError as error:
+                self.report(error, invocation.command.name)
+                return EXIT_FAILED
+        return None
 
     def run(self, stream: Any, default_name: str) -> int:
         """Write the objects as they arrive; the exit status."""
         from ..errors import ParameterBindingError, PSOpenAIError
-        from .streams import make_writer
+        from .streams import OutputFailed, check_stdout, make_writer
 
         writer = make_writer(self.fmt, self.progress)
         code = EXIT_OK
         try:
+            check_stdout()  # nowhere to write: say so before anything is sent
             try:
                 for item in stream:
                     writer.write(item)
@@ -117,6 +132,10 @@ class _Session:
                 writer.close()
         except BrokenPipeError:
             _silence_stdout()
+            return EXIT_FAILED
+        except OutputFailed as failed:
+            _silence_stdout()  # so Python's own flush at exit fails no more
+            self.report_text(f"{PROG}: cannot write the output: {failed.reason}.")
             return EXIT_FAILED
         except PSOpenAIError as error:
             name = self.failed_in.get("name", default_name)
@@ -135,15 +154,34 @@ class _Session:
             import traceback
 
             # format_exception shows no local variables, and the scrubber masks any key text
-            sys.stderr.write(self.scrub("".join(traceback.format_exception(error))))
+            _err(self.scrub("".join(traceback.format_exception(error))))
         if internal:
             message = f"internal error: {type(error).__name__}: {error}"
             if not self.debug:
                 message += " (run with -Debug to see the traceback)"
         else:
             message = str(error)
-        sys.stderr.write(self.scrub(f"{where}: {message}") + "\n")
-        sys.stderr.flush()
+        self.report_text(f"{where}: {message}")
+
+    def report_text(self, text: str) -> None:
+        self.progress.clear()
+        _err(self.scrub(text) + "\n")
+
+
+def _err(text: str) -> None:
+    """Write to stderr; a closed or broken stderr never changes the outcome or the exit status."""
+    stderr = sys.stderr
+    if stderr is None:
+        return
+    try:
+        try:
+            stderr.write(text)
+        except UnicodeEncodeError:
+            encoding = stderr.encoding or "utf-8"
+            stderr.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _silence_stdout() -> None:
@@ -151,7 +189,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no stdout at all
         pass
 
 
@@ -163,12 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(words)
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
+        _err("\n")
         return 130
     except UsageError as error:
-        sys.stderr.write(f"{error.where}: {error}\n")
+        _err(f"{error.where}: {error}\n")
         if error.where == PROG:
-            sys.stderr.write(f"Try '{PROG} --help' for more information.\n")
+            _err(f"Try '{PROG} --help' for more information.\n")
         return EXIT_USAGE
     finally:
         # give the pyopenai_ps logger back as it was: main() may run again in this process
@@ -183,7 +221,7 @@ def _main(words: list[str]) -> int:
     while i < len(words):
         word = words[i]
         if word in ("-h", "--help", "-?", "/?"):
-            sys.stdout.write(USAGE)
+            print(USAGE, end="")
             return EXIT_OK
         if word == "--version":
             from .._version import __version__
@@ -214,7 +252,7 @@ def _main(words: list[str]) -> int:
             raise UsageError(f"unknown option '{word}' (tool options go before the cmdlet name).")
         break
     if i >= len(words):
-        sys.stderr.write(USAGE)
+        _err(USAGE)
         return EXIT_USAGE
     name, rest = words[i], words[i + 1:]
     special = name.lower()
@@ -239,7 +277,7 @@ def _list() -> int:
     for name in REGISTRY.names():
         print(name)
     for error in REGISTRY.errors():
-        sys.stderr.write(f"WARNING: {error}\n")
+        _err(f"WARNING: {error}\n")
     return EXIT_OK
 
 
@@ -261,7 +299,7 @@ def _print_help(command: Any) -> None:
     from ..spec.syntax import help_text
 
     text = help_text(command.spec)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    print(text, end="" if text.endswith("\n") else "\n")
 
 
 def _run_command(name: str, words: list[str], fmt: str | None) -> int:
@@ -285,9 +323,9 @@ def _run_command(name: str, words: list[str], fmt: str | None) -> int:
         shown = error.name if isinstance(error, CommandNotFoundError) else getattr(error, "command_name", name)
         session.report(error, shown)
         if getattr(error, "error_id", "") == "PositionalParameterNotFound" and "argument '--" in str(error):
-            sys.stderr.write(f"{PROG}: tool options such as --format go before the cmdlet name.\n")
+            _err(f"{PROG}: tool options such as --format go before the cmdlet name.\n")
         return EXIT_USAGE
-    return session.run(stream, name)
+    return session.settings_failure() or session.run(stream, name)
 
 
 def _run_line(line: str, fmt: str | None) -> int:
@@ -318,4 +356,4 @@ def _run_line(line: str, fmt: str | None) -> int:
         shown = error.name if isinstance(error, CommandNotFoundError) else getattr(error, "command_name", name)
         session.report(error, shown)
         return EXIT_USAGE
-    return session.run(stream, name)
+    return session.settings_failure() or session.run(stream, name)

@@ -7,6 +7,7 @@ that swaps them sees the output.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -16,7 +17,8 @@ from ..runtime.common import labelled
 from ..runtime.views import format_list, format_table, json_line, show_value
 from ..secure import Redactor
 
-__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "make_writer"]
+__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "make_writer", "OutputFailed", "check_stdout",
+           "write_stderr"]
 
 
 # --- standard input ---------------------------------------------------------------------------
@@ -28,51 +30,100 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
     A JSON array yields its items; any other JSON value (one a line, or spread
     over several lines as ``jq`` prints it) is one record; any other non-blank
     line is one string.  Records are yielded as soon as they are complete, so
-    ``a | b`` streams instead of waiting for ``a`` to finish.
+    ``a | b`` streams instead of waiting for ``a`` to finish.  Reading is linear:
+    the lines of a value are only counted (brackets outside strings) until the
+    value closes, then decoded once.  JSON that Python cannot hold (nested too
+    deeply, a number of thousands of digits) is an :class:`InputFormatError`.
     """
     import json
 
     decoder = json.JSONDecoder()
-    buffer = ""
+    lines: list[str] = []
+    depth = 0
     first_line = 0
     for number, line in enumerate(stream, 1):
         if number == 1:
             line = line.lstrip("\ufeff")
-        if not buffer:
+        if not lines:
             text = line.strip()
             if not text:
                 continue
             if text[0] not in "{[":
                 yield _scalar_line(text, decoder)
                 continue
-            first_line = number
-        buffer += line
-        while buffer:
-            start = len(buffer) - len(buffer.lstrip())
-            if start == len(buffer):
-                buffer = ""
-                break
-            try:
-                value, end = decoder.raw_decode(buffer, start)
-            except json.JSONDecodeError as exc:
-                if exc.pos < len(buffer.rstrip()):  # not merely unfinished
-                    if number == first_line:
-                        yield buffer.strip()  # a lone line such as '{abc}' is a string, like any other line
-                        buffer = ""
-                        break
-                    raise InputFormatError(
-                        f"Standard input is not valid JSON in the value starting on line {first_line}: {exc.msg}."
-                    ) from None
-                break  # wait for the next line
-            buffer = buffer[end:]
-            if isinstance(value, list):
+            first_line, depth = number, 0
+        lines.append(line)
+        change = _depth_change(line)
+        depth = 0 if change is None else depth + change  # a string left open: not JSON, decode to say so
+        if depth > 0:
+            continue  # the value is still open: wait for its closing line
+        buffer = "".join(lines)
+        lines = []
+        for value in _decoded(buffer, decoder, first_line, number):
+            if isinstance(value, _Rest):
+                lines, first_line = [value.text], value.line  # an unfinished value after a complete one
+                depth = _depth_change(value.text) or 0
+            elif isinstance(value, list):
                 yield from value  # PowerShell enumerates an array sent down a pipeline
             else:
                 yield value
-            if buffer.strip():
-                first_line = number
-    if buffer.strip():
+    if lines and "".join(lines).strip():
         raise InputFormatError(f"Standard input ended inside the JSON value starting on line {first_line}.")
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SPACES = re.compile(r"\s*")
+
+
+def _depth_change(line: str) -> int | None:
+    """How many more brackets a line opens than it closes, outside strings; None if it leaves a
+    string open (JSON strings never span lines)."""
+    bare = _STRING.sub("", line) if '"' in line else line
+    if '"' in bare:
+        return None
+    return bare.count("{") + bare.count("[") - bare.count("}") - bare.count("]")
+
+
+class _Rest:
+    """What follows the last complete value of a buffer, when it is the start of another."""
+
+    __slots__ = ("text", "line")
+
+    def __init__(self, text: str, line: int) -> None:
+        self.text = text
+        self.line = line
+
+
+def _decoded(buffer: str, decoder: Any, first_line: int, last_line: int) -> Iterator[Any]:
+    """The values in ``buffer`` (lines ``first_line`` to ``last_line``), then any unfinished rest."""
+    import json
+
+    position = 0
+    while True:
+        start = _SPACES.match(buffer, position).end()  # type: ignore[union-attr]
+        if start >= len(buffer):
+            return
+        try:
+            value, position = decoder.raw_decode(buffer, start)
+        except json.JSONDecodeError as exc:
+            if exc.pos >= len(buffer.rstrip()):  # merely unfinished: wait for more lines
+                yield _Rest(buffer[start:], last_line)
+                return
+            if first_line == last_line and start == 0:
+                yield buffer.strip()  # a lone line such as '{abc}' is a string, like any other line
+                return
+            raise InputFormatError(
+                f"Standard input is not valid JSON in the value starting on line {first_line}: {exc.msg}."
+            ) from None
+        except RecursionError:
+            raise InputFormatError(
+                f"Standard input holds JSON nested too deeply, in the value starting on line {first_line}."
+            ) from None
+        except ValueError:  # Python's limit on the digits of an integer
+            raise InputFormatError(
+                f"Standard input holds a number too long to read, in the value starting on line {first_line}."
+            ) from None
+        yield value
 
 
 def _scalar_line(text: str, decoder: Any) -> Any:
@@ -90,6 +141,23 @@ def _scalar_line(text: str, decoder: Any) -> Any:
 # --- progress ---------------------------------------------------------------------------------
 
 
+def write_stderr(text: str) -> None:
+    """Write to standard error as it is now; a closed or broken stderr is ignored (it must never
+    change what the command does or its exit status), a character it cannot encode is escaped."""
+    stderr = sys.stderr
+    if stderr is None:
+        return
+    try:
+        try:
+            stderr.write(text)
+        except UnicodeEncodeError:
+            encoding = stderr.encoding or "utf-8"
+            stderr.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 class Progress:
     """``\\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done."""
 
@@ -100,14 +168,12 @@ class Progress:
         text = (f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
                 f"{objects} object{'' if objects == 1 else 's'}")
         pad = " " * max(0, self.width - len(text))  # rub out a longer previous line
-        sys.stderr.write("\r" + text + pad)
-        sys.stderr.flush()
+        write_stderr("\r" + text + pad)
         self.width = len(text)
 
     def clear(self) -> None:
         if self.width:
-            sys.stderr.write("\r" + " " * self.width + "\r")
-            sys.stderr.flush()
+            write_stderr("\r" + " " * self.width + "\r")
             self.width = 0
 
 
@@ -156,8 +222,7 @@ class Messages(logging.Handler):
                 self.errors += 1
             text = labelled(record)
             self.progress.clear()
-            sys.stderr.write(self.scrub(text) + "\n")
-            sys.stderr.flush()
+            write_stderr(self.scrub(text) + "\n")
         except Exception:  # a broken stderr must not stop the command
             self.handleError(record)
 
@@ -189,16 +254,45 @@ def uninstall_all() -> None:
 # --- output -----------------------------------------------------------------------------------
 
 
+class OutputFailed(Exception):
+    """Standard output cannot be written (closed, or the device is full); ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_stdout() -> None:
+    """Raise :class:`OutputFailed` when there is no standard output to write to at all."""
+    if sys.stdout is None:
+        raise OutputFailed("standard output is closed")
+
+
 class _Writer:
     def __init__(self, progress: Any) -> None:
         self.progress = progress
         self.count = 0
 
-    def _out(self, text: str) -> None:
-        if self.progress.width and sys.stdout.isatty():
-            self.progress.clear()  # the same screen: do not write over the progress line
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    def _out(self, text: str, plain: Any = None) -> None:
+        """Write ``text``; when the output cannot encode one of its characters, ``plain()`` (or the
+        text with such characters escaped) instead, so one odd string never ends the output."""
+        stdout = sys.stdout
+        if stdout is None:
+            raise OutputFailed("standard output is closed")
+        try:
+            if self.progress.width and stdout.isatty():
+                self.progress.clear()  # the same screen: do not write over the progress line
+            try:
+                stdout.write(text)
+            except UnicodeEncodeError:
+                encoding = stdout.encoding or "utf-8"
+                stdout.write(plain() if plain is not None else
+                             text.encode(encoding, "backslashreplace").decode(encoding))
+            stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:  # ValueError: a closed file object
+            raise OutputFailed(getattr(error, "strerror", None) or str(error)) from None
 
     def write(self, item: Any) -> None:
         raise NotImplementedError
@@ -213,7 +307,7 @@ class _JsonLines(_Writer):
         self.json_line = json_line
 
     def write(self, item: Any) -> None:
-        self._out(self.json_line(item) + "\n")
+        self._out(self.json_line(item) + "\n", lambda: json_line(item, ascii_only=True) + "\n")
         self.count += 1
 
 
@@ -221,7 +315,8 @@ class _JsonArray(_JsonLines):
     """One JSON array, written as items arrive and closed even when a later item fails."""
 
     def write(self, item: Any) -> None:
-        self._out(("[\n" if self.count == 0 else ",\n") + self.json_line(item))
+        lead = "[\n" if self.count == 0 else ",\n"
+        self._out(lead + self.json_line(item), lambda: lead + json_line(item, ascii_only=True))
         self.count += 1
 
     def close(self) -> None:

@@ -58,7 +58,7 @@ from .headers import TOKEN, checked_headers, header_secrets
 from .retry import RetryEvent, RetryPolicy, default_jitter, describe_error, status_reason
 from .wire import MAX_INTERIM_ANSWERS, AttemptLimits, FramingError, guard_pool
 
-__all__ = ["Transport", "POOL_MAXSIZE", "MAX_ORIGINS", "MAX_ANSWER_BYTES", "RETRY_DEADLINE", "MAX_LISTING_PAGES",
+__all__ = ["Transport", "check_timeout", "POOL_MAXSIZE", "MAX_ORIGINS", "MAX_ANSWER_BYTES", "RETRY_DEADLINE", "MAX_LISTING_PAGES",
            "MAX_INTERIM_ANSWERS"]
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,11 @@ def _positive(value: Any, setting: str, *, integer: bool) -> Any:
         raise ConfigurationError(f"The setting {setting} must be {what} (or None where allowed), got {value!r}.",
                                  setting=setting)
     return value
+
+
+def check_timeout(timeout: float | None) -> None:
+    """Raise ConfigurationError for a timeout :meth:`Transport.send` would refuse."""
+    _timeout(timeout)
 
 
 def _timeout(timeout: float | None) -> Timeout:

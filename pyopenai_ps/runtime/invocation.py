@@ -27,7 +27,8 @@ from ..spec.model import CmdletSpec
 from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
 from .execute import run_prepared
 from .plan import PreparedCall
-from .settings import current_transport, settings_for
+from .plan import _headers as planned_headers
+from .settings import ClientSettings, checked_base, current_transport, settings_for
 
 __all__ = ["Invocation", "CommandLike", "call_command", "stream_command", "pipe_command", "forget_command",
            "RECENT_CALLS"]
@@ -83,6 +84,19 @@ class Invocation:
         twin.reporter = CallReporter(self.command.name, self.options, self.progress)
         return twin
 
+    def check_settings(self) -> None:
+        """Check the connection settings this command's own line gives, with the globals and the
+        environment (a key, the base, the organization, the timeout, the extra headers), so a bad one
+        stops a pipeline before any of its commands sends a request.  Records may still bring
+        values of their own; those are checked as each one runs."""
+        params = self.command.binder.compiled.parameters
+        given = _Given({params[i].name: value for i, value in self.state.bound.items()})
+        try:
+            _check_connection(self.spec, settings_for(given, self.spec.connection))
+        except ConfigurationError as error:
+            self._note_terminating(error)
+            raise
+
     def bindings(self) -> Iterator[Binding]:
         binder = self.command.binder
         if self.records is None:
@@ -125,6 +139,31 @@ class Invocation:
     def __iter__(self) -> Iterator[Any]:
         for binding in self.bindings():
             yield from self.execute(self.prepare(binding))
+
+
+class _Given:
+    """The values a command line gave, read like a binding's (None for what it did not give)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = values
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+def _check_connection(spec: CmdletSpec, settings: ClientSettings) -> None:
+    """What sending would refuse about these settings, refused now."""
+    from ..http.headers import checked_headers
+    from ..http.transport import check_timeout
+
+    check_timeout(settings.timeout)
+    if settings.base_source != "parameter":
+        checked_base(settings.api_base, settings.base_source)
+    if spec.operation is not None:
+        for operation in spec.operation.sets.values():
+            checked_headers(planned_headers(operation, settings))
 
 
 # --- the recent-call cache ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""PowerShell lines run: every command of a pipeline bound before anything is sent, then objects flow."""
+"""PowerShell lines run: every command of a pipeline bound, and its own settings checked, before
+anything is sent; then objects flow."""
 
 from __future__ import annotations
 
@@ -33,7 +34,11 @@ def stream_line(line: str, *, input: Any = None, progress: ProgressHook | None =
     elif input is not None:
         records = as_records(input)
     stream: Iterable[Any] | None = records
+    invocations = []
     for call in pipeline.commands:
         stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream, progress=progress)
+        invocations.append(stream)
+    for invocation in invocations:  # a bad setting of a later command stops the line before any request
+        invocation.check_settings()
     assert stream is not None
     return iter(stream)

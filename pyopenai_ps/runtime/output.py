@@ -178,11 +178,35 @@ class PSObject(Mapping[str, Any]):
 
 
 def _plain(value: Any) -> Any:
+    try:
+        return _plain_nested(value)
+    except RecursionError:  # nested deeper than Python recurses: copy with a stack of our own
+        return _plain_deep(value)
+
+
+def _plain_nested(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain_nested(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain_nested(v) for v in value]
     return value
+
+
+def _plain_deep(value: Any) -> Any:
+    root: list[Any] = [None]
+    todo: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while todo:
+        item, parent, slot = todo.pop()
+        if isinstance(item, dict):
+            copy: Any = dict.fromkeys(item)  # the keys in order; the values filled in below
+            todo.extend((child, copy, key) for key, child in item.items())
+        elif isinstance(item, list):
+            copy = [None] * len(item)
+            todo.extend((child, copy, index) for index, child in enumerate(item))
+        else:
+            copy = item
+        parent[slot] = copy
+    return root[0]
 
 
 # Slot setters, bound once: the class refuses ordinary attribute assignment.

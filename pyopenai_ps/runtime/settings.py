@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .._sentinel import Sentinel
 from ..errors import ConfigurationError, ConversionFailure
@@ -131,7 +131,11 @@ def checked_base(value: Any, where: str) -> str:
         raise ConfigurationError(f"The API base from {where} is not usable: {exc.detail}", setting="api_base") from None
 
 
-def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
+class _Values(Protocol):
+    def get(self, name: str) -> Any: ...
+
+
+def settings_for(binding: Binding | _Values, connection: Connection) -> ClientSettings:
     """Resolve the key, base and the rest for one binding (parameter, then global, then environment).
 
     The base is returned as found; a base from a global or the environment is checked by the

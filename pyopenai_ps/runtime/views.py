@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -10,8 +11,14 @@ from typing import Any
 __all__ = ["format_list", "format_table", "json_line", "json_default", "show_value"]
 
 
-def show_value(value: Any) -> str:
+#: Nested values deeper than this show as "..." in the list and table views.
+SHOWN_DEPTH = 20
+
+
+def show_value(value: Any, depth: int = 0) -> str:
     """One property value the way PowerShell's formatter prints it."""
+    if depth > SHOWN_DEPTH:
+        return "..."
     if value is None:
         return ""
     if value is True or value is False:
@@ -19,10 +26,10 @@ def show_value(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S") + ("Z" if value.utcoffset() is not None and not value.utcoffset() else "")
     if isinstance(value, Mapping):
-        inner = "; ".join(f"{k}={show_value(v)}" for k, v in value.items())
+        inner = "; ".join(f"{k}={show_value(v, depth + 1)}" for k, v in value.items())
         return "@{" + inner + "}"
     if isinstance(value, (list, tuple)):
-        return "{" + ", ".join(show_value(v) for v in value) + "}"
+        return "{" + ", ".join(show_value(v, depth + 1) for v in value) + "}"
     return str(value)
 
 
@@ -71,8 +78,58 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def json_line(item: Any) -> str:
-    """One object as a JSON line, datetimes in ISO 8601."""
+def json_line(item: Any, *, ascii_only: bool = False) -> str:
+    """One object as a JSON line, datetimes in ISO 8601.
+
+    Always JSON: NaN and the infinities are written as the strings ``"NaN"``, ``"Infinity"`` and
+    ``"-Infinity"`` (as PowerShell's ConvertTo-Json writes them), and a value nested deeper than
+    Python's recursion allows is written all the same.  ``ascii_only`` escapes everything else
+    (for an output that cannot encode a character, such as a lone surrogate).
+    """
     if hasattr(item, "to_dict"):
         item = item.to_dict(dates="iso")
-    return json.dumps(item, default=json_default, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return json.dumps(item, default=json_default, ensure_ascii=ascii_only, separators=(",", ":"),
+                          allow_nan=False)
+    except (ValueError, RecursionError):  # NaN or infinity, or nested too deeply: the slow way
+        return _json_iteratively(item, ascii_only)
+
+
+def _json_scalar(value: Any, ascii_only: bool) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        value = "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    elif isinstance(value, datetime):
+        value = value.isoformat()
+    return json.dumps(value, default=json_default, ensure_ascii=ascii_only)
+
+
+class _Text(str):
+    """Text already written as JSON (punctuation and keys), told apart from string values."""
+
+
+def _json_iteratively(item: Any, ascii_only: bool) -> str:
+    """JSON text of ``item`` with an explicit stack: any depth, no recursion."""
+    out: list[str] = []
+    todo: list[Any] = [item]
+    while todo:
+        value = todo.pop()
+        if type(value) is _Text:
+            out.append(value)
+        elif isinstance(value, Mapping):
+            pairs = list(value.items())
+            todo.append(_Text("}"))
+            for index in range(len(pairs) - 1, -1, -1):
+                key, child = pairs[index]
+                todo.append(child)
+                todo.append(_Text(("," if index else "") + json.dumps(str(key), ensure_ascii=ascii_only) + ":"))
+            todo.append(_Text("{"))
+        elif isinstance(value, (list, tuple)):
+            todo.append(_Text("]"))
+            for index in range(len(value) - 1, -1, -1):
+                todo.append(value[index])
+                if index:
+                    todo.append(_Text(","))
+            todo.append(_Text("["))
+        else:
+            out.append(_json_scalar(value, ascii_only))
+    return "".join(out)
