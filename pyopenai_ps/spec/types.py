@@ -232,6 +232,15 @@ def _convert_uri(value: Any, parameter: str) -> str:
         raise _cannot_convert(
             value, "System.Uri", "An absolute http:// or https:// address is required."
         )
+    if "?" in text or "#" in text:
+        # paths are appended to the address: a query or fragment would swallow them, or vanish
+        raise _cannot_convert(value, "System.Uri", "An API address cannot have a query (?...) or a fragment (#...).")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise _cannot_convert(value, "System.Uri", "The port must be a number from 1 to 65535.")
     return text
 
 
