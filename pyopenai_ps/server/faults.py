@@ -41,6 +41,20 @@ takes at most one of them (after any plain fault, which it takes first):
 
 ``truncated`` on a stream cuts it after ``keep_bytes`` bytes (default: in the
 middle of its middle event).
+
+Wire kinds (:mod:`.wire_faults` writes them; drip, bomb and framing apply to JSON
+answers, interim answers to every answer):
+
+- ``Fault.interim(*statuses, headers=...)`` sends 1xx interim answers (default one
+  ``102 Processing``) before the real one, as a server or proxy may.
+- ``Fault.drip(seconds, piece_bytes=1, head=False)`` sends the answer a few bytes
+  at a time, waiting between pieces: each read is quick, the whole is slow.
+- ``Fault.bomb(encoding="gzip", inflated_bytes=...)`` sends the answer compressed
+  and padded, so a few kilobytes inflate to many megabytes, although the request
+  asked for ``identity``.
+- ``Fault.framing(lie)`` lies about the body's framing: lengths that overflow,
+  stall, conflict or fall short, and chunk sizes that are negative, prefixed,
+  not hexadecimal or astronomically large.
 """
 
 from __future__ import annotations
@@ -78,10 +92,20 @@ class Fault:
     every: int = 1
     message: str | None = None
     code: str | None = None
+    statuses: tuple[int, ...] = ()
+    piece_bytes: int = 1
+    head: bool = False
+    encoding: str = "gzip"
+    inflated_bytes: int = 0
+    lie: str = ""
 
     KINDS = ("status", "delay", "drop", "truncated", "invalid_json",
-             "stream_cut", "stream_error", "stream_pause")
+             "stream_cut", "stream_error", "stream_pause",
+             "interim", "drip", "bomb", "framing")
     STREAM_KINDS = frozenset({"stream_cut", "stream_error", "stream_pause"})
+    #: The framing lies :meth:`framing` can tell (see ``wire_faults``).
+    LIES = ("length_overflow", "length_stall", "length_conflict", "length_short",
+            "chunk_negative", "chunk_hex_prefix", "chunk_not_hex", "chunk_huge")
 
     @property
     def for_streams(self) -> bool:
@@ -147,6 +171,50 @@ class Fault:
             raise ValueError("every must be >= 1")
         return cls("stream_pause", seconds=float(seconds), every=every)
 
+    # --- the wire: interim answers, dripping, compression bombs, framing lies ---------
+
+    @classmethod
+    def interim(cls, *statuses: int, headers: Mapping[str, str] | None = None) -> "Fault":
+        """Send interim answers (default: one ``102 Processing``), each with ``headers``,
+        before the answer itself."""
+        codes = tuple(int(s) for s in statuses) or (102,)
+        if not all(100 <= c <= 199 for c in codes):
+            raise ValueError("interim answers have 1xx statuses")
+        return cls("interim", statuses=codes,
+                   headers=tuple((str(k), str(v)) for k, v in (headers or {}).items()))
+
+    @classmethod
+    def drip(cls, seconds: float, *, piece_bytes: int = 1, head: bool = False) -> "Fault":
+        """Send a JSON answer ``piece_bytes`` at a time, waiting ``seconds`` (through the
+        server's ``sleep``) before each piece after the first: its body only, or with
+        ``head`` its status line and headers too."""
+        if not seconds >= 0:
+            raise ValueError("a drip wait must be >= 0 seconds")
+        if _count(piece_bytes, "piece_bytes") < 1:
+            raise ValueError("piece_bytes must be >= 1")
+        return cls("drip", seconds=float(seconds), piece_bytes=piece_bytes, head=bool(head))
+
+    @classmethod
+    def bomb(cls, encoding: str = "gzip", *, inflated_bytes: int = 10_000_000) -> "Fault":
+        """Answer with the JSON answer padded with spaces to ``inflated_bytes`` and compressed
+        (``gzip`` or ``deflate``), labelled with that Content-Encoding whatever the request
+        asked for: a small body that inflates to a large one (still valid JSON)."""
+        if encoding not in ("gzip", "deflate"):
+            raise ValueError("a bomb is gzip or deflate")
+        return cls("bomb", encoding=encoding, inflated_bytes=_count(inflated_bytes, "inflated_bytes"))
+
+    @classmethod
+    def framing(cls, lie: str, *, seconds: float = 1.0) -> "Fault":
+        """Send a JSON answer whose framing lies (one of :attr:`LIES`): ``length_overflow``
+        (Content-Length 10**20), ``length_stall`` (10**10 announced, the body, then ``seconds``
+        of silence and the close), ``length_conflict`` (two different lengths),
+        ``length_short`` (5 bytes fewer announced than sent: the rest stays on the connection),
+        ``chunk_negative`` (a chunk size of -5), ``chunk_hex_prefix`` (``0x`` before it),
+        ``chunk_not_hex`` (``zz``), ``chunk_huge`` (2**80)."""
+        if lie not in cls.LIES:
+            raise ValueError(f"unknown framing lie {lie!r}; expected one of {', '.join(cls.LIES)}")
+        return cls("framing", lie=lie, seconds=float(seconds))
+
     # --- the control API's JSON form ------------------------------------------------
 
     @classmethod
@@ -155,7 +223,9 @@ class Fault:
         ``body`` (text or JSON value), ``code_field``, ``message`` for status faults;
         ``seconds`` for delay; ``keep_bytes`` for truncated; ``body`` for invalid_json;
         ``after_events`` for stream_cut; ``after_events``, ``message``, ``code`` for
-        stream_error; ``seconds``, ``every`` for stream_pause."""
+        stream_error; ``seconds``, ``every`` for stream_pause; ``statuses``, ``headers`` for
+        interim; ``seconds``, ``piece_bytes``, ``head`` for drip; ``encoding``,
+        ``inflated_bytes`` for bomb; ``lie``, ``seconds`` for framing."""
         kind = spec.get("kind")
         if kind == "status":
             return cls.status(int(spec["status"]), headers=spec.get("headers"),
@@ -177,6 +247,15 @@ class Fault:
                                     code=spec.get("code", "server_error"))
         if kind == "stream_pause":
             return cls.stream_pause(float(spec["seconds"]), every=spec.get("every", 1))
+        if kind == "interim":
+            return cls.interim(*spec.get("statuses", [102]), headers=spec.get("headers"))
+        if kind == "drip":
+            return cls.drip(float(spec["seconds"]), piece_bytes=spec.get("piece_bytes", 1),
+                            head=bool(spec.get("head", False)))
+        if kind == "bomb":
+            return cls.bomb(spec.get("encoding", "gzip"), inflated_bytes=spec.get("inflated_bytes", 10_000_000))
+        if kind == "framing":
+            return cls.framing(spec["lie"], seconds=float(spec.get("seconds", 1.0)))
         raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(cls.KINDS)}")
 
 

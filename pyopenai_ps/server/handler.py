@@ -2,7 +2,8 @@
 
 Every answer carries an ``x-request-id: req_<hex>`` and
 ``openai-processing-ms``.  A JSON answer is written in one ``write`` with an
-exact Content-Length (except the truncated fault, on purpose) and
+exact Content-Length (except the truncated and wire faults, on purpose: see
+:mod:`.wire_faults`) and
 ``Content-Type: application/json``; file content is written in chunks with
 an exact Content-Length; an event stream is ``text/event-stream``, chunked
 (or close-delimited when the stream settings say so).  Protocol-level errors
@@ -31,6 +32,7 @@ from .request_body import RECORD_BYTES, RequestBody, body_pieces, read_body
 from .responses import ApiError, error_body
 from .routes import handle_api
 from .stream_writer import write_stream
+from .wire_faults import interim_heads, plan_answer
 
 __all__ = ["Handler"]
 
@@ -235,6 +237,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and kind == "delay":
             self.app.sleep(fault.seconds)
+        if fault is not None and kind == "interim":
+            self.wfile.write(interim_heads(fault))  # the answer itself follows as usual
         method = self.command
 
         def api() -> Answer:
@@ -251,8 +255,25 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(status, answer, exchange, extra,
                        send_bytes=min(keep, max(len(answer) - 1, 0)))
+        elif fault is not None and kind in ("drip", "bomb", "framing"):
+            self._send_planned(status, answer, exchange, extra, fault)
         else:
             self._send(status, answer, exchange, extra)
+
+    def _send_planned(self, status: int, body: bytes, exchange: _Exchange, extra: Headers,
+                      fault: Fault) -> None:
+        """A JSON answer written as a wire fault plans it (see :mod:`.wire_faults`)."""
+        plan = plan_answer(fault, body, lambda framing: self._head(status, exchange, extra, framing))
+        if plan.close:
+            self.close_connection = True
+        if not plan.head_in_steps:
+            self.wfile.write(self._head(status, exchange, extra, plan.framing))
+        for step in plan.steps:
+            if isinstance(step, float):
+                self.app.sleep(step)
+            else:
+                self.wfile.write(step)
+        self.log_request(status, len(body))
 
     def _evaluate(self, produce: Callable[[], Answer]) -> tuple[int, Answer, dict[str, str]]:
         try:
