@@ -42,6 +42,7 @@ from .errors import (
     UnauthorizedError,
     UsageError,
 )
+from ._sentinel import Sentinel as _Sentinel
 from .runtime import settings as _settings
 from .runtime.command import Command
 from .runtime.common import variables  # the lists named by -ErrorVariable and the like on a command line
@@ -190,9 +191,9 @@ def configure(
     clock: _typing.Callable[[], float] | None = None,
     jitter: _typing.Callable[[], float] | None = None,
     transport: Transport | None = None,
-    max_answer_bytes: int | _typing.Any = _settings.DEFAULT,
-    retry_deadline: float | None | _typing.Any = _settings.DEFAULT,
-    max_listing_pages: int | None | _typing.Any = _settings.DEFAULT,
+    max_answer_bytes: int | _Sentinel = _settings.DEFAULT,
+    retry_deadline: float | None | _Sentinel = _settings.DEFAULT,
+    max_listing_pages: int | None | _Sentinel = _settings.DEFAULT,
 ) -> Transport:
     """Set up the HTTP transport every later call uses, and return it.
 

@@ -31,6 +31,7 @@ from .errors import (
     UnauthorizedError as UnauthorizedError,
     UsageError as UsageError,
 )
+from ._sentinel import Sentinel as _Sentinel
 from .runtime import settings as _settings
 from .runtime.command import Command as Command
 from .runtime.common import variables as variables
@@ -71,7 +72,7 @@ def bind(line: str, *, input: _typing.Any = ...) -> Binding | list[Binding]: ...
 
 def invoke(line: str, *, input: _typing.Any = ...) -> list[_typing.Any]: ...
 
-def configure(*, http_client: _typing.Any = ..., proxy: str | None = ..., ca_bundle: str | None = ..., pool_size: int | None = ..., sleeper: _typing.Callable[[float], _typing.Any] | None=..., clock: _typing.Callable[[], float] | None=..., jitter: _typing.Callable[[], float] | None=..., transport: Transport | None = ...) -> Transport: ...
+def configure(*, http_client: _typing.Any = ..., proxy: str | None = ..., ca_bundle: str | None = ..., pool_size: int | None = ..., sleeper: _typing.Callable[[float], _typing.Any] | None=..., clock: _typing.Callable[[], float] | None=..., jitter: _typing.Callable[[], float] | None=..., transport: Transport | None = ..., max_answer_bytes: int | _Sentinel = ..., retry_deadline: float | None | _Sentinel = ..., max_listing_pages: int | None | _Sentinel = ...) -> Transport: ...
 
 # Get-Assistant: Gets an assistant, or lists the assistants.
 @overload
