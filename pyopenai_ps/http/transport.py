@@ -30,7 +30,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import threading
 import time
 import weakref
@@ -39,24 +38,14 @@ from typing import Any
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import (
-    ClosedPoolError,
-    ConnectTimeoutError,
-    HTTPError,
-    LocationParseError,
-    MaxRetryError,
-    NewConnectionError,
-    ReadTimeoutError,
-)
-from urllib3.util import Timeout, parse_url
 
-from ..errors import APIConnectionError, APITimeoutError, ConfigurationError, ResponseFormatError
-from ..secure import Redactor, SecureString
-from .answers import HTTPResult, error_for_response
-from .exchange import Answer, accepted_codings, attempt, framing_cause
-from .headers import TOKEN, checked_headers, header_secrets
-from .retry import RetryEvent, RetryPolicy, default_jitter, describe_error, status_reason
-from .wire import MAX_INTERIM_ANSWERS, AttemptLimits, FramingError, guard_pool
+from ..errors import ConfigurationError
+from ..secure import Redactor
+from .answers import HTTPResult
+from .call import Call, check_timeout
+from .headers import TOKEN, checked_headers
+from .retry import RetryEvent, RetryPolicy, default_jitter
+from .wire import MAX_INTERIM_ANSWERS, guard_pool
 
 __all__ = ["Transport", "check_timeout", "POOL_MAXSIZE", "MAX_ORIGINS", "MAX_ANSWER_BYTES", "RETRY_DEADLINE", "MAX_LISTING_PAGES",
            "MAX_INTERIM_ANSWERS"]
@@ -72,9 +61,6 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 RETRY_DEADLINE = 600.0
 #: The listing brake: an ``-All`` listing that still has more after this many pages stops with PaginationError.
 MAX_LISTING_PAGES = 10_000
-# http(s)://host[:port]/path?query with no credentials, spaces or control characters
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[^\s@\x00-\x1f\x7f]*)?\Z")
-_NO_LIMIT = Timeout(connect=None, read=None)
 
 #: Transports alive in this process, reset in a forked child.
 _LIVE: weakref.WeakSet[Transport] = weakref.WeakSet()
@@ -89,28 +75,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reset_after_fork)
 
 
-def _check_url(url: str) -> str:
-    """The URL as shown in messages (without any user:password part)."""
-    if isinstance(url, str) and _PLAIN_URL.match(url):
-        return url  # the common case, checked without a full parse
-    try:
-        parsed = parse_url(url) if isinstance(url, str) else None
-    except LocationParseError:
-        parsed = None
-    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ConfigurationError("The API URL is not an absolute http or https URL; nothing was sent.",
-                                 setting="url")
-    return str(parsed._replace(auth=None).url)
-
-
-def _split_origin(url: str) -> tuple[str, str]:
-    """``http://host:port`` and ``/path?query`` of an absolute URL."""
-    slash = url.find("/", url.find("://") + 3)
-    if slash < 0:
-        return url, "/"
-    return url[:slash], url[slash:]
-
-
 def _positive(value: Any, setting: str, *, integer: bool) -> Any:
     kinds = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or value <= 0:
@@ -118,21 +82,6 @@ def _positive(value: Any, setting: str, *, integer: bool) -> Any:
         raise ConfigurationError(f"The setting {setting} must be {what} (or None where allowed), got {value!r}.",
                                  setting=setting)
     return value
-
-
-def check_timeout(timeout: float | None) -> None:
-    """Raise ConfigurationError for a timeout :meth:`Transport.send` would refuse."""
-    _timeout(timeout)
-
-
-def _timeout(timeout: float | None) -> Timeout:
-    if timeout is None or timeout == 0:  # 0 means "no limit", as PSOpenAI's timeout 0 does
-        return _NO_LIMIT
-    if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
-            or not math.isfinite(timeout) or timeout < 0):
-        raise ConfigurationError(f"The timeout must be a number of seconds >= 0, got {timeout!r}.",
-                                 setting="timeout")
-    return Timeout(total=float(timeout))  # total bounds connect, and the read gets what is left
 
 
 class Transport:
@@ -214,7 +163,10 @@ class Transport:
                 manager = self._manager
         return manager
 
-    def _pool_for(self, origin: str) -> HTTPConnectionPool:
+    def pool_for(self, origin: str, *, again: bool = False) -> HTTPConnectionPool:
+        """The pool of ``origin`` (``scheme://host:port``); ``again`` asks the manager anew."""
+        if again:
+            self._pools.pop(origin, None)
         pool = self._pools.get(origin)
         if pool is None:
             pool = self.pool_manager.connection_from_url(origin)
@@ -256,7 +208,7 @@ class Transport:
         """
         if not isinstance(method, str) or not TOKEN.fullmatch(method):
             raise ConfigurationError("The HTTP method is not a valid token; nothing was sent.", setting="method")
-        call = _Call(self, method.upper(), url, checked_headers(headers), timeout, body, redactor)
+        call = Call(self, method.upper(), url, checked_headers(headers), timeout, body, redactor)
 
         def counted(event: RetryEvent) -> None:
             log.debug("Retry %d of %s %s in %.3f s after %s", event.attempt, call.method, call.shown_url,
@@ -269,126 +221,3 @@ class Transport:
                   else RetryPolicy.for_count(max_retries, on_retry=counted, sleeper=self.sleeper,
                                              jitter=self.jitter))
         return call.run(policy)
-
-
-class _Call:
-    """One call's attempts: each answer read whole, the retry policy asked in between, the overall
-    retry deadline kept (measured with the transport's clock, sleeps included)."""
-
-    __slots__ = ("transport", "method", "url", "shown_url", "headers", "timeout", "timeout_obj", "body",
-                 "redactor", "origin", "target", "accepted", "started")
-
-    def __init__(self, transport: Transport, method: str, url: str, headers: Mapping[str, str | SecureString],
-                 timeout: float | None, body: bytes | None, redactor: Redactor | None) -> None:
-        self.transport, self.method, self.url, self.headers = transport, method, url, headers
-        self.shown_url = _check_url(url)
-        self.timeout, self.timeout_obj = timeout, _timeout(timeout)
-        self.body, self.redactor = body, redactor
-        self.origin, self.target = _split_origin(url)
-        self.accepted = accepted_codings(headers)
-        self.started = transport.clock()
-
-    def run(self, policy: RetryPolicy) -> HTTPResult:
-        transport = self.transport
-        while True:
-            began = transport.clock()
-            try:
-                answer = self._attempt()
-            except HTTPError as error:
-                policy = self._after_failure(policy, error)
-                continue
-            status = answer.status
-            if not 200 <= status <= 299:
-                retry = self._retry_for(policy, answer)
-                if retry is not None:
-                    policy = retry
-                    continue
-                raise self._error(answer)
-            request_id = answer.headers.get("x-request-id")
-            if request_id:
-                request_id = self._redactor(lazy=True).text(request_id)
-            attempts = policy.retries_made + 1
-            elapsed = transport.clock() - began
-            log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
-            return HTTPResult(status=status, reason=status_reason(status, answer.reason), headers=answer.headers,
-                              body=answer.data, request_id=request_id, elapsed=elapsed, attempts=attempts)
-
-    def _attempt(self) -> Answer:
-        transport = self.transport
-        deadline = None if self.timeout_obj is _NO_LIMIT else time.monotonic() + float(self.timeout or 0)
-        limits = AttemptLimits(deadline, transport.max_answer_bytes)
-        try:
-            pool = transport._pool_for(self.origin)
-            try:
-                return attempt(pool, self.method, self.target, body=self.body, headers=self.headers,
-                               timeout=self.timeout_obj, limits=limits, accepted=self.accepted)
-            except ClosedPoolError:  # the manager dropped that pool meanwhile: ask it again, once
-                transport._pools.pop(self.origin, None)
-                return attempt(transport._pool_for(self.origin), self.method, self.target, body=self.body,
-                               headers=self.headers, timeout=self.timeout_obj, limits=limits, accepted=self.accepted)
-        except FramingError as error:
-            raise self._format_error(error) from None
-        except HTTPError as error:
-            framing = framing_cause(error)
-            if framing is not None:
-                raise self._format_error(framing) from None
-            raise
-
-    def _within_deadline(self, delay: float) -> bool:
-        deadline = self.transport.retry_deadline
-        return deadline is None or self.transport.clock() - self.started + delay <= deadline
-
-    def _after_failure(self, policy: RetryPolicy, error: HTTPError) -> RetryPolicy:
-        """The policy for the next attempt after no (complete) answer came, or the exception."""
-        attempts = policy.retries_made + 1
-        try:
-            retry = policy.increment(self.method, self.target, error=error)
-        except HTTPError as final:
-            raise _no_answer(final, self.method, self.shown_url, self.timeout, attempts) from final
-        delay = retry.delay_for(None)
-        if not self._within_deadline(delay):
-            raise _no_answer(error, self.method, self.shown_url, self.timeout, attempts) from error
-        retry.pause(None, delay)
-        return retry
-
-    def _retry_for(self, policy: RetryPolicy, answer: Answer) -> RetryPolicy | None:
-        """The policy for another attempt after an error answer, or None to raise it."""
-        if not policy.is_retry(self.method, answer.status):
-            return None
-        try:
-            retry = policy.increment(self.method, self.target, response=answer)
-        except MaxRetryError:
-            return None  # not retried, or no retries left
-        delay = retry.delay_for(answer)
-        if not self._within_deadline(delay):
-            return None
-        retry.pause(answer, delay)
-        return retry
-
-    def _redactor(self, lazy: bool = False) -> Redactor:
-        if lazy and self.redactor is not None:
-            return self.redactor  # the caller's knows the call's secrets
-        return (self.redactor or Redactor()).with_secrets(*header_secrets(self.headers))
-
-    def _error(self, answer: Answer) -> Exception:
-        return error_for_response(answer.status, answer.reason, answer.headers, answer.data,
-                                  answer.headers.get("x-request-id"), redactor=self._redactor())
-
-    def _format_error(self, error: FramingError) -> ResponseFormatError:
-        text = self._redactor().text(str(error))
-        return ResponseFormatError(f"The API answer to {self.method} {self.shown_url} cannot be read: {text}.",
-                                   status_code=error.status)
-
-
-def _no_answer(error: HTTPError, method: str, shown_url: str, timeout: float | None,
-               attempts: int) -> Exception:
-    """The package's exception for a call that got no (complete) answer."""
-    cause = error.reason if isinstance(error, MaxRetryError) and error.reason is not None else error
-    what = describe_error(cause)
-    tries = f"{attempts} attempt" + ("" if attempts == 1 else "s")
-    if isinstance(cause, ReadTimeoutError) or (
-            isinstance(cause, ConnectTimeoutError) and not isinstance(cause, NewConnectionError)):
-        return APITimeoutError(f"The request {method} {shown_url} timed out ({what}, limit {timeout} s, "
-                               f"{tries}).", url=shown_url, timeout=timeout)
-    return APIConnectionError(f"The request {method} {shown_url} got no complete answer ({what}, {tries}).",
-                              url=shown_url)

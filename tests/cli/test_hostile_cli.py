@@ -10,11 +10,10 @@ import subprocess
 
 import pytest
 from cli_support import KEY, cli, environment, json_lines, paths, run
-from raw_server import RawServer, json_answer
+from raw_server import RawServer
 
 import pyopenai_ps.cli.streams as streams
 from pyopenai_ps.errors import InputFormatError
-from pyopenai_ps.server import Fault
 
 RUN = "/v1/threads/thread_abc123/runs/run_abc123"
 

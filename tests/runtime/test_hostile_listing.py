@@ -11,7 +11,6 @@ import re
 import tracemalloc
 from urllib.parse import unquote
 
-import pytest
 from raw_server import RawServer, json_answer, page
 
 import pyopenai_ps as ps
