@@ -245,3 +245,32 @@ def test_the_retry_deadline_can_be_changed_or_lifted(api, transport_with):
     transport_with(sleeper=sleep, clock=clock, jitter=lambda: 1.0, retry_deadline=None)
     ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123", max_retry_count=6)
     assert slept == [2.0, 4.0, 8.0, 16.0, 32.0, 64.0]
+
+
+# --- item 2, with the changes above: a forked child ------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_gets_guarded_connections_of_its_own():
+    import os
+
+    def script(number, head):
+        wanted = "run_2" if b"run_2" in head else "run_1"
+        return [b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n", json_answer(run(wanted))]
+
+    with RawServer(script) as server:
+        assert get_run(server, "run_1").id == "run_1"  # the parent holds a pooled connection
+        pid = os.fork()
+        if pid == 0:  # the child: report through the exit status, never through pytest
+            code = 0
+            try:
+                if current_transport()._pools or get_run(server, "run_2").id != "run_2":
+                    code = 3
+            except BaseException:  # noqa: BLE001
+                code = 4
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert get_run(server, "run_1").id == "run_1"
+        connections = [c for c, _ in server.requests]
+    assert connections[0] == connections[2] != connections[1]  # the child opened its own
