@@ -23,7 +23,7 @@
         ├── APIConnectionError          no (complete) answer came
         │   └── APITimeoutError         ... within -TimeoutSec
         ├── ResponseFormatError         an answer this package cannot read
-        └── PaginationError             a listing that did not advance
+        └── PaginationError             a listing that did not advance, or ran past the brake
 
 Each carries its facts as attributes (parameter, status, request id) so callers never parse
 messages, and none holds an API key: messages are built from names, types and short token text,
@@ -357,7 +357,8 @@ class ResponseFormatError(APIError):
 
 
 class PaginationError(APIError):
-    """A listing's cursor did not advance; listing stopped instead of looping."""
+    """A listing did not advance (a repeated cursor or page), or ran past the listing brake; it
+    stopped instead of looping or yielding anything twice."""
 
     error_id = "PaginationError"
 

@@ -17,16 +17,19 @@ The delay before retry *n* (1-based) is ``retry-after-ms`` (milliseconds) or
 else ``retry-after`` (seconds or an HTTP date) when it lies in (0, 60] seconds,
 else ``2**n`` seconds times a jitter factor (0.8 to 1.2), at most 129 seconds.
 
-How it sits on urllib3 (2.x ``HTTPConnectionPool.urlopen``): after a response,
-urlopen asks ``is_retry(method, status, has_retry_after)``, which cannot see
-headers or body, so :meth:`RetryPolicy.is_retry` answers yes for every status
->= 400 while budget remains, and :meth:`RetryPolicy.increment` (which gets the
-preloaded response) makes the real decision, raising ``MaxRetryError`` to stop;
-with ``raise_on_status=False`` urlopen then returns that response as is.  After
-a connection error urlopen calls ``increment(error=...)`` itself.  Either way it
-then calls :meth:`RetryPolicy.sleep`, which reports a :class:`RetryEvent` and
-sleeps through the ``sleeper`` it was given (the transport passes its own, which tests replace
-through ``pyopenai_ps.configure(sleeper=...)``), with the transport's ``jitter``.
+How it is used: the transport (:mod:`.call`) makes each attempt with urllib3's
+retries off and asks the policy itself.  After an error answer it calls
+:meth:`RetryPolicy.is_retry` (yes for every status >= 400 while budget remains)
+and :meth:`RetryPolicy.increment` with the answer read whole, which makes the
+real decision and raises ``MaxRetryError`` to stop; after a connection error it
+calls ``increment(error=...)``, whose urllib3 rules say which errors may be
+retried for which methods.  Then :meth:`RetryPolicy.delay_for` gives the wait,
+the transport checks it against the overall retry deadline, and
+:meth:`RetryPolicy.pause` reports a :class:`RetryEvent` and sleeps through the
+``sleeper`` it was given (the transport's own, which tests replace through
+``pyopenai_ps.configure(sleeper=...)``), with the transport's ``jitter``.  The
+policy still works inside urllib3's own ``urlopen`` loop as a ``Retry`` does
+(:meth:`RetryPolicy.sleep` is that loop's hook).
 """
 
 from __future__ import annotations
