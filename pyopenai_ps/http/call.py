@@ -33,7 +33,7 @@ from urllib3.util import Timeout, parse_url
 from ..errors import APIConnectionError, APITimeoutError, ConfigurationError, ResponseFormatError
 from ..secure import Redactor, SecureString
 from .answers import HTTPResult, error_for_response
-from .exchange import Answer, accepted_codings, attempt, framing_cause
+from .exchange import Answer, attempt, framing_cause
 from .headers import header_secrets
 from .retry import RetryPolicy, describe_error, status_reason
 from .wire import AttemptLimits, FramingError
@@ -99,7 +99,7 @@ class Call:
     retry deadline kept (measured with the transport's clock, sleeps included)."""
 
     __slots__ = ("transport", "method", "url", "shown_url", "headers", "timeout", "timeout_obj", "body",
-                 "redactor", "origin", "target", "accepted", "started")
+                 "redactor", "origin", "target", "started")
 
     def __init__(self, transport: CallSettings, method: str, url: str, headers: Mapping[str, str | SecureString],
                  timeout: float | None, body: bytes | None, redactor: Redactor | None) -> None:
@@ -108,13 +108,11 @@ class Call:
         self.timeout, self.timeout_obj = timeout, timeout_for(timeout)
         self.body, self.redactor = body, redactor
         self.origin, self.target = split_origin(url)
-        self.accepted = accepted_codings(headers)
         self.started = transport.clock()
 
     def run(self, policy: RetryPolicy) -> HTTPResult:
         transport = self.transport
         while True:
-            began = transport.clock()
             try:
                 answer = self._attempt()
             except HTTPError as error:
@@ -131,7 +129,7 @@ class Call:
             if request_id:
                 request_id = self._redactor(lazy=True).text(request_id)
             attempts = policy.retries_made + 1
-            elapsed = transport.clock() - began
+            elapsed = transport.clock() - self.started  # every attempt and wait of the call
             log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
             return HTTPResult(status=status, reason=status_reason(status, answer.reason), headers=answer.headers,
                               body=answer.data, request_id=request_id, elapsed=elapsed, attempts=attempts)
@@ -143,10 +141,10 @@ class Call:
         try:
             try:
                 return attempt(transport.pool_for(self.origin), self.method, self.target, body=self.body,
-                               headers=self.headers, timeout=self.timeout_obj, limits=limits, accepted=self.accepted)
+                               headers=self.headers, timeout=self.timeout_obj, limits=limits)
             except ClosedPoolError:  # the manager dropped that pool meanwhile: ask it again, once
                 return attempt(transport.pool_for(self.origin, again=True), self.method, self.target, body=self.body,
-                               headers=self.headers, timeout=self.timeout_obj, limits=limits, accepted=self.accepted)
+                               headers=self.headers, timeout=self.timeout_obj, limits=limits)
         except FramingError as error:
             raise self._format_error(error) from None
         except HTTPError as error:
@@ -202,7 +200,7 @@ class Call:
 
 
 def no_answer(error: HTTPError, method: str, shown_url: str, timeout: float | None,
-               attempts: int) -> Exception:
+              attempts: int) -> Exception:
     """The package's exception for a call that got no (complete) answer."""
     cause = error.reason if isinstance(error, MaxRetryError) and error.reason is not None else error
     what = describe_error(cause)

@@ -81,18 +81,20 @@ def forget_locals(error: BaseException) -> None:
 
 
 def attempt(pool: Any, method: str, target: str, *, body: bytes | None, headers: Mapping[str, str | SecureString],
-            timeout: Timeout, limits: AttemptLimits, accepted: frozenset[str]) -> Answer:
+            timeout: Timeout, limits: AttemptLimits) -> Answer:
     """Send the request once and read its final answer whole (urllib3's exceptions pass through)."""
+    attempt_limits(limits)
     try:
-        with attempt_limits(limits):
-            response = pool.urlopen(method, target, body=body, headers=_revealed(headers), retries=_ONE_ATTEMPT,
-                                    redirect=False, timeout=timeout, preload_content=False, decode_content=False,
-                                    assert_same_host=False)
+        response = pool.urlopen(method, target, body=body, headers=_revealed(headers), retries=_ONE_ATTEMPT,
+                                redirect=False, timeout=timeout, preload_content=False, decode_content=False,
+                                assert_same_host=False)
     except BaseException as error:
         forget_locals(error)  # urllib3's frames held the headers in clear
         raise
+    finally:
+        attempt_limits(None)
     try:
-        data = read_answer(response, limits.max_bytes, accepted)
+        data = read_answer(response, limits.max_bytes, headers)
     except HTTPError as error:
         framing = framing_cause(error)
         if framing is not None:
@@ -114,8 +116,9 @@ def framing_cause(error: HTTPError) -> FramingError | None:
     return None
 
 
-def read_answer(response: Any, limit: int, accepted: frozenset[str]) -> bytes:
-    """The body of a urllib3 response (not preloaded, not decoded), at most ``limit`` bytes.
+def read_answer(response: Any, limit: int, request_headers: Mapping[str, Any]) -> bytes:
+    """The body of a urllib3 response (not preloaded, not decoded), at most ``limit`` bytes, in a
+    content coding the request (``request_headers``) asked for.
 
     Raises FramingError for a body that is too large or in a coding not asked for; urllib3's errors
     pass through.  The connection goes back to the pool only when the body was read to its end.
@@ -123,7 +126,7 @@ def read_answer(response: Any, limit: int, accepted: frozenset[str]) -> bytes:
     complete = False
     try:
         coding = (response.headers.get("content-encoding") or "identity").strip().lower()
-        if coding not in accepted:
+        if coding != "identity" and coding not in accepted_codings(request_headers):
             raise FramingError(f"the answer is {coding}-encoded, which the request did not ask for")
         length = response.length_remaining
         if length is not None and length > limit:

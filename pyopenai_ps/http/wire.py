@@ -12,7 +12,7 @@ The transport's pools make connections whose answers are :class:`GuardedResponse
   reads are at most one ``recv`` each: an answer dripped a byte at a time cannot outlast the limit.
 
 The limits of the attempt under way come through :func:`attempt_limits` (a thread-local the
-transport sets around each attempt); a response keeps the limits it was made with.  What breaks
+transport sets around each attempt's request); a response keeps the limits it was made with.  What breaks
 these rules raises :class:`FramingError`, which the transport turns into a ``ResponseFormatError``.
 """
 
@@ -24,8 +24,6 @@ import socket
 import threading
 import time
 from typing import Any
-
-import attrs
 
 __all__ = ["FramingError", "AttemptLimits", "GuardedResponse", "guard_pool", "attempt_limits",
            "MAX_INTERIM_ANSWERS"]
@@ -43,31 +41,26 @@ class FramingError(http.client.HTTPException):
     status: int | None = None
 
 
-@attrs.frozen
 class AttemptLimits:
     """The limits of one attempt: ``deadline`` in ``time.monotonic()`` seconds (None: no limit) and
     the most bytes one answer may have."""
 
-    deadline: float | None
-    max_bytes: int
+    __slots__ = ("deadline", "max_bytes")
+
+    def __init__(self, deadline: float | None, max_bytes: int) -> None:
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+
+    def __repr__(self) -> str:
+        return f"AttemptLimits(deadline={self.deadline!r}, max_bytes={self.max_bytes!r})"
 
 
 _CURRENT = threading.local()
 
 
-class attempt_limits:
-    """``with attempt_limits(limits):`` the answers read in this thread meanwhile keep ``limits``."""
-
-    __slots__ = ("limits",)
-
-    def __init__(self, limits: AttemptLimits) -> None:
-        self.limits = limits
-
-    def __enter__(self) -> None:
-        _CURRENT.limits = self.limits
-
-    def __exit__(self, *exc: Any) -> None:
-        _CURRENT.limits = None
+def attempt_limits(limits: AttemptLimits | None) -> None:
+    """The limits the answers read in this thread get from now on (None when the attempt is over)."""
+    _CURRENT.limits = limits
 
 
 class _DeadlineReader:
