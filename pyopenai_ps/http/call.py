@@ -128,7 +128,7 @@ class Call:
             request_id = answer.headers.get("x-request-id")
             if request_id:
                 request_id = self._redactor(lazy=True).text(request_id)
-            attempts = policy.retries_made + 1
+            attempts = len(policy.history) + 1
             elapsed = transport.clock() - self.started  # every attempt and wait of the call
             log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
             return HTTPResult(status=status, reason=status_reason(status, answer.reason), headers=answer.headers,

@@ -74,7 +74,10 @@ def checked_headers(headers: Mapping[Any, Any]) -> dict[str, str | SecureString]
             raise ConfigurationError(f"The header '{name}' is given more than once; nothing was sent.",
                                      setting=name)
         seen.add(lowered)
-        out[name] = _checked_value(name, value)
+        if type(value) is str and value.isascii() and not _FORBIDDEN_CHARS.search(value):
+            out[name] = value  # the usual case, checked inline
+        else:
+            out[name] = _checked_value(name, value)
     return out
 
 
