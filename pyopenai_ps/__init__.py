@@ -111,14 +111,14 @@ _settings.use_globals(globals())  # the runtime reads the globals above from her
 
 def get_command(name: str) -> Command:
     """The cmdlet of that name (case-insensitive); :class:`CommandNotFoundError` if none."""
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return REGISTRY.get(name)
 
 
 def get_commands() -> list[str]:
     """The names of every registered cmdlet."""
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return REGISTRY.names()
 
@@ -126,7 +126,7 @@ def get_commands() -> list[str]:
 def load_spec(path: str | _Path) -> Command:
     """Load one more spec file at run time and register its cmdlet (replacing one of the same name)."""
     from .runtime.invocation import forget_command
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     command, replaced = REGISTRY.load_replacing(path)
     if replaced is not None:
@@ -140,7 +140,7 @@ def load_spec(path: str | _Path) -> Command:
 
 def spec_errors() -> list[SpecError]:
     """The errors of bundled spec files that failed to load (the others still work)."""
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return REGISTRY.errors()
 
@@ -208,7 +208,7 @@ def __getattr__(name: str) -> _typing.Any:
     # Module functions made from specs: get_thread_run, ...
     if name.startswith("_"):
         raise AttributeError(name)
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     command = REGISTRY.by_function_name(name)
     if command is None:
@@ -219,6 +219,6 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return sorted(set(__all__) | set(REGISTRY.function_names()))

@@ -86,6 +86,7 @@ def get_assistant(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -100,6 +101,7 @@ def get_assistant(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -114,6 +116,7 @@ def get_assistant(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -129,6 +132,7 @@ def get_assistant(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -144,6 +148,7 @@ def get_assistant(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 
@@ -161,6 +166,7 @@ def get_batch(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -176,6 +182,7 @@ def get_batch(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -191,6 +198,7 @@ def get_batch(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -206,6 +214,7 @@ def get_batch(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 
@@ -222,6 +231,7 @@ def get_thread(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -236,6 +246,7 @@ def get_thread(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -250,6 +261,7 @@ def get_thread(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 
@@ -267,6 +279,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -282,6 +295,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -297,6 +311,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -314,6 +329,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -331,6 +347,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -348,6 +365,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -365,6 +383,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -382,6 +401,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -399,6 +419,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -415,6 +436,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -431,6 +453,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -447,6 +470,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -463,6 +487,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -479,6 +504,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -495,6 +521,7 @@ def get_thread_message(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 
@@ -512,6 +539,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -527,6 +555,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -542,6 +571,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -558,6 +588,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -574,6 +605,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -590,6 +622,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -606,6 +639,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -622,6 +656,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -638,6 +673,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -656,6 +692,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -674,6 +711,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -692,6 +730,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -710,6 +749,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -728,6 +768,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -746,6 +787,7 @@ def get_thread_run(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 
@@ -764,6 +806,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -780,6 +823,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
 @overload
@@ -797,6 +841,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -814,6 +859,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -831,6 +877,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -848,6 +895,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -865,6 +913,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -882,6 +931,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -899,6 +949,7 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -916,5 +967,6 @@ def get_thread_run_step(
     org_id: str | None = ...,
     additional_query: Mapping[str, Any] | None = ...,
     additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...

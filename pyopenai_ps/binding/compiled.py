@@ -17,7 +17,8 @@ import attrs
 from ..spec.common import COMMON_PARAMETERS
 from ..spec.model import NO_DEFAULT, CmdletSpec
 from ..spec.types import ParamType, resolve_type
-from ..spec.validators import FLAGS, Check, make_transform, make_validator
+from ..spec.transforms import make_transform
+from ..spec.validators import FLAGS, Check, make_validator
 
 __all__ = ["CompiledParameter", "CompiledCommand", "compile_spec"]
 

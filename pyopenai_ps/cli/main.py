@@ -89,6 +89,7 @@ class _Session:
 
     def prepare(self, command: Any, arguments: list[Any], records: Any, first: bool) -> Any:
         """Bind one command (nothing is sent) and return its lazy output."""
+        from ..runtime.command import REGISTRY
         from ..runtime.invocation import Invocation
 
         self.debug = self.debug or switch_given(command, arguments, "Debug")
@@ -98,7 +99,7 @@ class _Session:
             from .streams import stdin_records
 
             records = stdin_records(sys.stdin)
-        invocation = Invocation(command, arguments, records=records, progress=self.hook)
+        invocation = Invocation(command, arguments, records=records, progress=self.hook, lookup=REGISTRY.get)
         return self.tagged(invocation)
 
     def run(self, stream: Any, default_name: str) -> int:
@@ -234,7 +235,7 @@ def _main(words: list[str]) -> int:
 
 
 def _list() -> int:
-    from ..runtime.registry import REGISTRY
+    from ..runtime.command import REGISTRY
 
     for name in REGISTRY.names():
         print(name)
@@ -247,7 +248,7 @@ def _help(rest: list[str]) -> int:
     if len(rest) != 1:
         raise UsageError("help takes one cmdlet name, e.g. help Get-ThreadRun.")
     from ..errors import CommandNotFoundError
-    from ..runtime.registry import REGISTRY
+    from ..runtime.command import REGISTRY
 
     try:
         command = REGISTRY.get(rest[0])
@@ -266,7 +267,7 @@ def _print_help(command: Any) -> None:
 
 def _run_command(name: str, words: list[str], fmt: str | None) -> int:
     from ..errors import CommandNotFoundError, PSOpenAIError, SpecError
-    from ..runtime.registry import REGISTRY
+    from ..runtime.command import REGISTRY
 
     session = _Session(fmt)
     try:
@@ -293,7 +294,7 @@ def _run_command(name: str, words: list[str], fmt: str | None) -> int:
 def _run_line(line: str, fmt: str | None) -> int:
     from ..errors import CommandNotFoundError, LineSyntaxError, PSOpenAIError, SpecError
     from ..pslang.parser import parse_line
-    from ..runtime.registry import REGISTRY
+    from ..runtime.command import REGISTRY
 
     session = _Session(fmt)
     name = PROG

@@ -22,7 +22,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import urllib3
@@ -44,13 +44,15 @@ from .answers import HTTPResult, error_for_response
 from .headers import TOKEN, checked_headers
 from .retry import RetryEvent, RetryPolicy, default_jitter, describe_error, status_reason
 
-__all__ = ["Transport", "POOL_MAXSIZE", "MAX_ORIGINS"]
+__all__ = ["Transport", "StreamedAnswer", "POOL_MAXSIZE", "MAX_ORIGINS", "ERROR_BODY_LIMIT"]
 
 log = logging.getLogger(__name__)
 
 POOL_MAXSIZE = 32  # connections kept per host: enough for many threads paging at once
 #: Origins whose pools the transport remembers; past this it starts over.
 MAX_ORIGINS = 64
+#: Of an error answer to a streamed request, at most this much is read for the error's text.
+ERROR_BODY_LIMIT = 1 << 20
 # http(s)://host[:port]/path?query with no credentials, spaces or control characters
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[^\s@\x00-\x1f\x7f]*)?\Z")
 _NO_LIMIT = Timeout(connect=None, read=None)
@@ -198,16 +200,10 @@ class Transport:
 
     # --- the call ----------------------------------------------------------------------------
 
-    def send(self, method: str, url: str, *, headers: Mapping[str, Any], timeout: float | None = None,
-             max_retries: int = 0, on_retry: Callable[[RetryEvent], None] | None = None,
-             body: bytes | None = None, redactor: Redactor | None = None) -> HTTPResult:
-        """Make one API call; a 2xx answer comes back, anything else is raised.
-
-        Raises ConfigurationError (before sending) for a bad method, URL, header, timeout or
-        retry count; the typed APIRequestError for a non-2xx answer after retries;
-        APITimeoutError / APIConnectionError when no answer came.  ``redactor`` masks secrets in
-        error text taken from the answer (the values of credential headers are masked anyway).
-        """
+    def _urlopen(self, method: str, url: str, headers: Mapping[str, Any], body: Any, timeout: float | None,
+                 max_retries: int, on_retry: Callable[[RetryEvent], None] | None, preload: bool
+                 ) -> tuple[Any, str, float, int, list[str]]:
+        """(the urllib3 response, the URL as shown, seconds taken, attempts, secrets among the headers)."""
         if not isinstance(method, str) or not TOKEN.fullmatch(method):
             raise ConfigurationError("The HTTP method is not a valid token; nothing was sent.", setting="method")
         method = method.upper()
@@ -230,22 +226,35 @@ class Transport:
                                              jitter=self.jitter))
         origin, target = _split_origin(url)
         started = self.clock()
+        options = {"body": body, "headers": prepared, "retries": policy, "redirect": False, "timeout": timeout_obj,
+                   "preload_content": preload, "assert_same_host": False}
         try:
             try:
-                response = self._pool_for(origin).urlopen(
-                    method, target, body=body, headers=prepared, retries=policy, redirect=False,
-                    timeout=timeout_obj, preload_content=True, assert_same_host=False)
+                response = self._pool_for(origin).urlopen(method, target, **options)
             except ClosedPoolError:  # the manager dropped that pool meanwhile: ask it again, once
                 self._pools.pop(origin, None)
-                response = self._pool_for(origin).urlopen(
-                    method, target, body=body, headers=prepared, retries=policy, redirect=False,
-                    timeout=timeout_obj, preload_content=True, assert_same_host=False)
+                response = self._pool_for(origin).urlopen(method, target, **options)
         except HTTPError as e:
             raise _no_answer(e, method, shown_url, timeout, retries_made + 1) from e
         elapsed = self.clock() - started
-        attempts = retries_made + 1
+        log.debug("%s %s -> %d in %.3f s (%d attempt(s))", method, shown_url, response.status, elapsed,
+                  retries_made + 1)
+        return response, shown_url, elapsed, retries_made + 1, secrets
+
+    def send(self, method: str, url: str, *, headers: Mapping[str, Any], timeout: float | None = None,
+             max_retries: int = 0, on_retry: Callable[[RetryEvent], None] | None = None,
+             body: Any = None, redactor: Redactor | None = None) -> HTTPResult:
+        """Make one API call; a 2xx answer comes back, read whole; anything else is raised.
+
+        Raises ConfigurationError (before sending) for a bad method, URL, header, timeout or
+        retry count; the typed APIRequestError for a non-2xx answer after retries;
+        APITimeoutError / APIConnectionError when no answer came.  ``body`` is bytes or a
+        rewindable binary file-like object (read in blocks, rewound for a retry).  ``redactor``
+        masks secrets in error text taken from the answer (credential headers are masked anyway).
+        """
+        response, _, elapsed, attempts, secrets = self._urlopen(
+            method, url, headers, body, timeout, max_retries, on_retry, preload=True)
         status = response.status
-        log.debug("%s %s -> %d in %.3f s (%d attempt(s))", method, shown_url, status, elapsed, attempts)
         data = response.data or b""
         request_id = response.headers.get("x-request-id")
         if not 200 <= status <= 299:
@@ -255,6 +264,61 @@ class Transport:
         return HTTPResult(status=status, reason=status_reason(status, response.reason),
                           headers=response.headers, body=data, request_id=request_id,
                           elapsed=elapsed, attempts=attempts)
+
+    def open(self, method: str, url: str, *, headers: Mapping[str, Any], timeout: float | None = None,
+             max_retries: int = 0, on_retry: Callable[[RetryEvent], None] | None = None,
+             body: Any = None, redactor: Redactor | None = None) -> StreamedAnswer:
+        """Like :meth:`send`, but a 2xx answer's body is left to be read in chunks
+        (:meth:`StreamedAnswer.chunks`); retries end when the answer's headers arrive."""
+        response, shown_url, elapsed, attempts, secrets = self._urlopen(
+            method, url, headers, body, timeout, max_retries, on_retry, preload=False)
+        status = response.status
+        request_id = response.headers.get("x-request-id")
+        if not 200 <= status <= 299:
+            try:
+                data = response.read(ERROR_BODY_LIMIT) or b""
+            except HTTPError:
+                data = b""
+            finally:
+                response.release_conn()
+            redact = (redactor or Redactor()).with_secrets(*secrets)
+            raise error_for_response(status, response.reason or "", response.headers, data, request_id,
+                                     redactor=redact)
+        return StreamedAnswer(response, method.upper(), shown_url, timeout, elapsed, attempts)
+
+
+class StreamedAnswer:
+    """A 2xx answer whose body is read in chunks; close it (or use ``with``) when done."""
+
+    def __init__(self, response: Any, method: str, shown_url: str, timeout: float | None, elapsed: float,
+                 attempts: int) -> None:
+        self._response = response
+        self._where = (method, shown_url, timeout, attempts)
+        self.status: int = response.status
+        self.reason = status_reason(response.status, response.reason)
+        self.headers: Mapping[str, str] = response.headers
+        self.request_id: str | None = response.headers.get("x-request-id")
+        self.elapsed = elapsed
+        self.attempts = attempts
+        length = response.headers.get("content-length")
+        self.length: int | None = int(length) if length and length.isdigit() else None
+
+    def chunks(self, size: int = 1 << 16) -> Iterator[bytes]:
+        """The body, in chunks of at most ``size`` bytes, as they arrive."""
+        method, shown_url, timeout, attempts = self._where
+        try:
+            yield from self._response.stream(size)
+        except HTTPError as e:
+            raise _no_answer(e, method, shown_url, timeout, attempts) from e
+
+    def close(self) -> None:
+        self._response.release_conn()
+
+    def __enter__(self) -> StreamedAnswer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _no_answer(error: HTTPError, method: str, shown_url: str, timeout: float | None,

@@ -137,6 +137,12 @@ class CallReporter:
         if self._progress is not None:
             self._progress(self.command_name, pages, objects)
 
+    def transfer(self, direction: str, done: int, total: int | None) -> None:
+        """Bytes uploaded or downloaded so far (``direction``: "upload" or "download")."""
+        report = getattr(self._progress, "transfer", None) if self._progress is not None else None
+        if report is not None:
+            report(self.command_name, direction, done, total)
+
     def _emit(self, level: int, message: str, forced: bool) -> None:
         if not forced and not LOGGER.isEnabledFor(level):
             return

@@ -1,8 +1,10 @@
-"""The generic executor: one prepared call becomes HTTP requests and output objects.
+"""The generic executor: one prepared call becomes HTTP requests and output.
 
 Nothing here knows threads or runs; it follows the spec's ``operation`` (see
 :mod:`pyopenai_ps.spec.operation`): send the planned request through the transport, with the key
-added to that request only, read one object, one page or every page, and wrap the results.
+added to that request only, and give what ``returns`` says: one object, one page or every page of
+objects, nothing, the answer's text, or its bytes (or, with ``out_file``, the bytes streamed to a
+file).
 """
 
 from __future__ import annotations
@@ -10,21 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from ..errors import PaginationError, ResponseFormatError
+from ..errors import APIRequestError, PaginationError, ResponseFormatError
 from ..http.answers import HTTPResult
 from ..http.retry import RetryEvent
-from ..http.transport import Transport
+from ..http.transport import StreamedAnswer, Transport
 from ..secure import Redactor
 from ..spec.operation import SetOperation
-from .output import PSObject
+from .files import check_target, write_atomically
 from .plan import KEY_SLOT, PreparedCall, RequestPlan
 from .settings import ClientSettings
 
-__all__ = ["Reporter", "run_prepared", "MORE_DATA_WARNING"]
+__all__ = ["Reporter", "Execution", "MORE_DATA_WARNING"]
 
 MORE_DATA_WARNING = "There is more data that has not been retrieved."
-#: Debug output shows at most this much of a response body.
+#: Debug output shows at most this much of a request or response body.
 DEBUG_BODY_CHARS = 65536
+#: Downloads are read in chunks of this size.
+DOWNLOAD_CHUNK = 1 << 20
 
 
 class Reporter(Protocol):
@@ -37,6 +41,7 @@ class Reporter(Protocol):
     def debug(self, message: str) -> None: ...
     def warning(self, message: str) -> None: ...
     def progress(self, pages: int, objects: int) -> None: ...
+    def transfer(self, direction: str, done: int, total: int | None) -> None: ...
 
 
 def _shown_headers(headers: Mapping[str, str], redact: Redactor) -> str:
@@ -60,34 +65,72 @@ class _Sender:
         # The key may travel elsewhere too (another header, a query value, an echoing server).
         self.redact = Redactor([settings.api_key])
 
-    def send(self, plan: RequestPlan, url: str) -> tuple[HTTPResult, Any]:
-        reporter, settings, method = self.reporter, self.settings, plan.operation.method
-        headers = dict(plan.headers)
+    def _request(self, plan: RequestPlan, url: str) -> tuple[dict[str, Any], Any]:
+        """The headers and body of one request, logged under -Verbose and -Debug."""
+        reporter, method = self.reporter, plan.operation.method
+        upload = plan.operation.form is not None
+        body, added = plan.new_body((lambda done, total: reporter.transfer("upload", done, total)) if upload else None)
+        headers: dict[str, Any] = {**plan.headers, **added}
         if headers.get(KEY_SLOT) == "":  # not replaced by the extra headers
-            headers[KEY_SLOT] = "Bearer " + settings.api_key.reveal()
-        verbose = reporter.verbose_enabled or reporter.debug_enabled
-        if verbose:
+            headers[KEY_SLOT] = "Bearer " + self.settings.api_key.reveal()
+        if reporter.verbose_enabled or reporter.debug_enabled:
             reporter.verbose(self.redact(f"{method} {url}"))
         if reporter.debug_enabled:
             reporter.debug("Request headers: " + _shown_headers(headers, self.redact))
+            if plan.body is not None:
+                reporter.debug(self.redact("Request body: " + plan.body.decode("utf-8")[:DEBUG_BODY_CHARS]))
+            elif plan.form is not None:
+                fields, files = plan.form
+                parts = [f"{name}={value!r}" for name, value in fields]
+                parts += [f"{name}=<file {p.filename!r}, {p.size} bytes>" for name, p, _ in files]
+                reporter.debug(self.redact("Request form: " + ", ".join(parts)))
+        return headers, body
 
-        def on_retry(event: RetryEvent) -> None:
-            if verbose:
-                reporter.verbose(self.redact(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}"))
+    def _on_retry(self, event: RetryEvent) -> None:
+        if self.reporter.verbose_enabled or self.reporter.debug_enabled:
+            self.reporter.verbose(self.redact(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}"))
 
-        result = self.transport.send(method, url, headers=headers, timeout=settings.timeout,
-                                     max_retries=settings.max_retries, on_retry=on_retry, redactor=self.redact)
-        del headers  # the clear key lives no longer than the request
-        if verbose:
-            reporter.verbose(
-                f"{result.status} {result.reason} ({len(result.body)} bytes, request id {result.request_id or '-'}) "
-                f"in {result.elapsed * 1000:.1f} ms"
-            )
+    def _log_answer(self, status: int, reason: str, size: int | None, request_id: str | None, elapsed: float,
+                    headers: Mapping[str, str]) -> None:
+        reporter = self.reporter
+        if reporter.verbose_enabled or reporter.debug_enabled:
+            length = "streamed" if size is None else f"{size} bytes"
+            reporter.verbose(f"{status} {reason} ({length}, request id {request_id or '-'}) in {elapsed * 1000:.1f} ms")
         if reporter.debug_enabled:
-            reporter.debug("Response headers: " + _shown_headers(dict(result.headers), self.redact))
-            body = result.body.decode("utf-8", "replace")[:DEBUG_BODY_CHARS]
-            reporter.debug(self.redact("Response body: " + body))
-        return result, result.json()
+            reporter.debug("Response headers: " + _shown_headers(dict(headers), self.redact))
+
+    def send(self, plan: RequestPlan, url: str) -> HTTPResult:
+        headers, body = self._request(plan, url)
+        settings = self.settings
+        try:
+            result = self.transport.send(plan.operation.method, url, headers=headers, timeout=settings.timeout,
+                                         max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
+                                         redactor=self.redact)
+        finally:
+            del headers  # the clear key lives no longer than the request
+            if hasattr(body, "close"):
+                body.close()
+        self._log_answer(result.status, result.reason, len(result.body), result.request_id, result.elapsed,
+                         result.headers)
+        if self.reporter.debug_enabled:
+            text = result.body.decode("utf-8", "replace")[:DEBUG_BODY_CHARS]
+            self.reporter.debug(self.redact("Response body: " + text))
+        return result
+
+    def open(self, plan: RequestPlan, url: str) -> StreamedAnswer:
+        headers, body = self._request(plan, url)
+        settings = self.settings
+        try:
+            answer = self.transport.open(plan.operation.method, url, headers=headers, timeout=settings.timeout,
+                                         max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
+                                         redactor=self.redact)
+        finally:
+            del headers
+            if hasattr(body, "close"):
+                body.close()
+        self._log_answer(answer.status, answer.reason, answer.length, answer.request_id, answer.elapsed,
+                         answer.headers)
+        return answer
 
 
 def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> ResponseFormatError:
@@ -98,60 +141,123 @@ def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> Re
     )
 
 
-def run_prepared(prepared: PreparedCall, settings: ClientSettings, reporter: Reporter,
-                 transport: Transport) -> Iterator[PSObject]:
-    """Execute one prepared call; yields output objects as pages arrive."""
-    plan = prepared.plan(settings)
-    sender = _Sender(settings, transport, reporter)
-    operation = prepared.operation
-    if operation.returns == "object":
-        result, data = sender.send(plan, plan.url())
-        if not isinstance(data, dict):
-            raise _not_an_object(data, operation, result)
-        yield prepared.make(data)
-        return
-    yield from _pages(prepared, plan, sender, reporter)
+def _text(result: HTTPResult) -> str:
+    try:
+        return result.body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ResponseFormatError(f"The API response is not UTF-8 text (bad byte at offset {exc.start}).",
+                                  status_code=result.status, request_id=result.request_id) from None
 
 
-def _pages(prepared: PreparedCall, plan: RequestPlan, sender: _Sender, reporter: Reporter) -> Iterator[PSObject]:
-    operation = prepared.operation
-    paging = operation.pagination
-    make = prepared.make
-    cursor: str | None = None
-    seen: set[str] = set()
-    pages = objects = 0
-    while True:
-        extra = {paging.cursor: cursor} if cursor is not None else None
-        result, page = sender.send(plan, plan.url(extra))
-        if not isinstance(page, dict) or not isinstance(page.get(paging.items), list):
-            raise ResponseFormatError(
-                f"Expected a list object with '{paging.items}' from {operation.method} {operation.path}.",
-                status_code=result.status,
-                request_id=result.request_id,
-            )
-        items = page[paging.items]
-        pages += 1
-        objects += len(items)
-        if operation.returns == "all":
-            reporter.progress(pages, objects)
-        for item in items:
-            if type(item) is not dict:
-                raise _not_an_object(item, operation, result)
-            yield make(item)
-        if page.get(paging.has_more) is not True:
-            return
-        if operation.returns == "page":
-            unless = operation.more_warning_unless_bound
-            if operation.more_warning and not (unless and prepared.binding.is_bound(unless)):
-                reporter.warning(MORE_DATA_WARNING)
-            return
-        following = page.get(paging.next_from)
-        if not isinstance(following, str) or not following:
-            reporter.warning(MORE_DATA_WARNING)  # has_more without a cursor: stop rather than loop
-            return
-        if following in seen:
-            raise PaginationError(
-                f"The listing did not advance: the server returned the cursor '{following}' again.", cursor=following
-            )
-        seen.add(following)
-        cursor = following
+class Execution:
+    """One prepared call run: iterating yields its output; ``answer`` is then the main JSON answer."""
+
+    def __init__(self, prepared: PreparedCall, settings: ClientSettings, reporter: Reporter,
+                 transport: Transport, out_file: Any = None) -> None:
+        self.prepared = prepared
+        self.reporter = reporter
+        self.plan = prepared.plan(settings)
+        self.sender = _Sender(settings, transport, reporter)
+        operation = self.plan.operation
+        self.target = check_target(out_file, operation.out_file or "") if out_file is not None else None
+        #: The parsed JSON of the (last) answer, for a follow-up's ``{answer: ...}``.
+        self.answer: Any = None
+
+    def __iter__(self) -> Iterator[Any]:
+        plan, operation = self.plan, self.plan.operation
+        if plan.extra_body_ignored:
+            self.reporter.warning(f"-{self.sender.settings.names.extra_body} has no effect: {operation.method} "
+                                  f"{operation.path} sends no JSON body.")
+        try:
+            if operation.returns in ("page", "all"):
+                yield from self._pages()
+            elif self.target is not None:
+                self._download()
+            else:
+                yield from self._one()
+        except APIRequestError as error:
+            if operation.failure_message:
+                _add_context(error, plan.describe(operation.failure_message))
+            raise
+        if operation.success_message:
+            self.reporter.verbose(plan.describe(operation.success_message))
+
+    def _one(self) -> Iterator[Any]:
+        plan, operation = self.plan, self.plan.operation
+        result = self.sender.send(plan, plan.url())
+        if operation.returns == "bytes":
+            yield result.body
+        elif operation.returns == "text":
+            yield _text(result)
+        elif operation.returns == "object":
+            data = self.answer = result.json()
+            if not isinstance(data, dict):
+                raise _not_an_object(data, operation, result)
+            yield self.prepared.make(data)
+        else:  # none: the answer is kept only for a follow-up
+            try:
+                self.answer = result.json() if result.body.strip() else None
+            except ResponseFormatError:
+                self.answer = None
+
+    def _download(self) -> None:
+        assert self.target is not None
+        plan = self.plan
+        with self.sender.open(plan, plan.url()) as answer:
+            total = answer.length
+            report = self.reporter.transfer
+            written = write_atomically(self.target, answer.chunks(DOWNLOAD_CHUNK),
+                                       lambda done: report("download", done, total))
+        self.reporter.verbose(f"Wrote {written} bytes to {self.target}")
+
+    def _pages(self) -> Iterator[Any]:
+        plan, prepared, reporter = self.plan, self.prepared, self.reporter
+        operation = plan.operation
+        paging = operation.pagination
+        make = prepared.make
+        cursor: str | None = None
+        seen: set[str] = set()
+        pages = objects = 0
+        while True:
+            extra = {paging.cursor: cursor} if cursor is not None else None
+            result = self.sender.send(plan, plan.url(extra))
+            page = self.answer = result.json()
+            if not isinstance(page, dict) or not isinstance(page.get(paging.items), list):
+                raise ResponseFormatError(
+                    f"Expected a list object with '{paging.items}' from {operation.method} {operation.path}.",
+                    status_code=result.status,
+                    request_id=result.request_id,
+                )
+            items = page[paging.items]
+            pages += 1
+            objects += len(items)
+            if operation.returns == "all":
+                reporter.progress(pages, objects)
+            for item in items:
+                if type(item) is not dict:
+                    raise _not_an_object(item, operation, result)
+                yield make(item)
+            if page.get(paging.has_more) is not True:
+                return
+            if operation.returns == "page":
+                unless = operation.more_warning_unless_bound
+                if operation.more_warning and not (unless and prepared.binding.is_bound(unless)):
+                    reporter.warning(MORE_DATA_WARNING)
+                return
+            following = page.get(paging.next_from)
+            if not isinstance(following, str) or not following:
+                reporter.warning(MORE_DATA_WARNING)  # has_more without a cursor: stop rather than loop
+                return
+            if following in seen:
+                raise PaginationError(
+                    f"The listing did not advance: the server returned the cursor '{following}' again.",
+                    cursor=following
+                )
+            seen.add(following)
+            cursor = following
+
+
+def _add_context(error: APIRequestError, context: str) -> None:
+    """The spec's failure message, added to an API error's message (``Remove-Thread``: what was not removed)."""
+    error.message = f"{error.message} {context}"
+    error.args = (error.message,)

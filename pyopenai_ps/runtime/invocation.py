@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
+
+import attrs
 
 from ..binding.binder import Binder
 from ..binding.records import as_records
@@ -25,9 +27,10 @@ from ..binding.result import Binding
 from ..errors import APIError, ConfigurationError, MissingValueError, ParameterBindingError
 from ..spec.model import CmdletSpec
 from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
-from .execute import run_prepared
+from .execute import Execution
 from .plan import PreparedCall
 from .settings import current_transport, settings_for
+from .values import NOTHING, Context, evaluate, holds
 
 __all__ = ["Invocation", "CommandLike", "call_command", "stream_command", "pipe_command", "forget_command",
            "RECENT_CALLS"]
@@ -47,6 +50,10 @@ class CommandLike(Protocol):
     def binder(self) -> Binder: ...
 
 
+#: Finds a command by name, for follow-ups (``then: {run: Get-Thread}``).
+Lookup = Callable[[str], CommandLike]
+
+
 class Invocation:
     """One command in a pipeline: bound on creation, run when iterated."""
 
@@ -58,13 +65,16 @@ class Invocation:
         records: Iterable[Any] | None = None,
         *,
         progress: ProgressHook | None = None,
+        lookup: Lookup | None = None,
     ) -> None:
         self.command = command
+        self.lookup = lookup
         self.spec = command.spec
         binder = command.binder
         self.state = binder.bind_command_line(tuple(arguments), keywords or {}, expect_pipeline=records is not None)
         params = binder.compiled.parameters
         common = {params[i].name: v for i, v in self.state.bound.items() if params[i].is_common}
+        self.common = common
         self.options = CallOptions(common) if common else PLAIN_OPTIONS
         self.reporter = CallReporter(command.name, self.options, progress)
         self.records = records
@@ -78,7 +88,7 @@ class Invocation:
     def again(self) -> Invocation:
         """The same command line, for another run (its own reporter; the binding state is shared, read-only)."""
         twin = object.__new__(Invocation)
-        for name in ("command", "spec", "state", "options", "records", "progress", "reusable"):
+        for name in ("command", "lookup", "spec", "state", "common", "options", "records", "progress", "reusable"):
             setattr(twin, name, getattr(self, name))
         twin.reporter = CallReporter(self.command.name, self.options, self.progress)
         return twin
@@ -115,16 +125,54 @@ class Invocation:
             raise
         out = self.options.out_variable
         try:
-            for item in run_prepared(prepared, settings, self.reporter, current_transport()):
+            for item in self._outputs(prepared, settings):
                 if out is not None:
                     out.append(item)
                 yield item
         except _NON_TERMINATING as error:
             self.reporter.error(error)
 
+    def _outputs(self, prepared: PreparedCall, settings: Any) -> Iterator[Any]:
+        operation = prepared.operation
+        out_file = prepared.binding.get(operation.out_file) if operation.out_file else None
+        execution = Execution(prepared, settings, self.reporter, current_transport(), out_file)
+        follow_up = execution.plan.operation.then
+        context = Context(prepared.binding)
+        if follow_up is None or not holds(follow_up.when, context):
+            yield from execution
+            return
+        for _ in execution:  # the follow-up's output replaces the main request's
+            pass
+        yield from self._follow_up(follow_up, Context(prepared.binding, answer=execution.answer))
+
+    def _follow_up(self, follow_up: Any, context: Context) -> Iterator[Any]:
+        """Run ``then:``'s cmdlet with its values, this call's connection and common parameters."""
+        if self.lookup is None:
+            raise ConfigurationError(f"{self.command.name} runs {follow_up.run} next, but no command registry was "
+                                     "given to look it up.", setting="then")
+        command = self.lookup(follow_up.run)
+        arguments: dict[str, Any] = {}
+        for name, source in follow_up.arguments:
+            value = evaluate(source, context)
+            if value is not NOTHING:
+                arguments[name] = value
+        arguments.update(_passed_on(self.spec, command.spec, context.binding))
+        arguments.update(self.common)
+        yield from Invocation(command, (), arguments, progress=self.progress, lookup=self.lookup)
+
     def __iter__(self) -> Iterator[Any]:
         for binding in self.bindings():
             yield from self.execute(self.prepare(binding))
+
+
+def _passed_on(caller: CmdletSpec, callee: CmdletSpec, binding: Binding) -> dict[str, Any]:
+    """The caller's bound connection parameters, under the callee's names for the same roles."""
+    passed = {}
+    for role, name in attrs.asdict(caller.connection).items():
+        target = getattr(callee.connection, role)
+        if name and target and binding.is_bound(name):
+            passed[target] = binding.get(name)
+    return passed
 
 
 # --- the recent-call cache ------------------------------------------------------------------------
@@ -199,8 +247,10 @@ def forget_command(command: CommandLike) -> None:
     RECENT_CALLS.forget(command)
 
 
-def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """``command(...)``: one object for a set that fetches one, else a list."""
+def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 lookup: Lookup | None = None) -> Any:
+    """``command(...)``: one object for a set that fetches one, nothing for a set that outputs nothing,
+    else a list."""
     key = RecentCalls.key(command, args, kwargs)
     recent = RECENT_CALLS.get(key) if key is not None else None
     if recent is not None:
@@ -208,21 +258,23 @@ def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, 
         template, prepared = recent
         invocation = template.again()
     else:
-        invocation = Invocation(command, args, kwargs)
+        invocation = Invocation(command, args, kwargs, lookup=lookup)
         prepared = invocation.prepare(next(invocation.bindings()))
         if key is not None:
             RECENT_CALLS.put(key, invocation, prepared)
     results = list(invocation.execute(prepared))
     if prepared.returns_one:
-        return results[0] if results else None
+        return results[0] if len(results) == 1 else (results or None)
     return results
 
 
-def stream_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[Any]:
+def stream_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any],
+                   lookup: Lookup | None = None) -> Iterator[Any]:
     """``command.stream(...)``: binds now, then yields objects, fetching each page only when needed."""
-    return iter(Invocation(command, args, kwargs))
+    return iter(Invocation(command, args, kwargs, lookup=lookup))
 
 
-def pipe_command(command: CommandLike, records: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+def pipe_command(command: CommandLike, records: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 lookup: Lookup | None = None) -> list[Any]:
     """``command.pipe(records, ...)``: ``records | Command ...``."""
-    return list(Invocation(command, args, kwargs, records=as_records(records)))
+    return list(Invocation(command, args, kwargs, records=as_records(records), lookup=lookup))

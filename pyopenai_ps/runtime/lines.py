@@ -10,7 +10,7 @@ from ..errors import LineSyntaxError, PSOpenAIError
 from ..pslang.parser import parse_line
 from .common import ProgressHook
 from .invocation import Invocation
-from .registry import REGISTRY
+from .command import REGISTRY
 
 __all__ = ["invoke_line", "stream_line"]
 
@@ -34,6 +34,7 @@ def stream_line(line: str, *, input: Any = None, progress: ProgressHook | None =
         records = as_records(input)
     stream: Iterable[Any] | None = records
     for call in pipeline.commands:
-        stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream, progress=progress)
+        stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream, progress=progress,
+                            lookup=REGISTRY.get)
     assert stream is not None
     return iter(stream)

@@ -117,7 +117,8 @@ class Link:
 
 #: What a parameter can configure for the runtime (``role:``); the connection fragment gives each
 #: of them to one of its parameters.
-ROLES = ("api_key", "api_base", "organization", "timeout", "max_retries", "extra_query", "extra_headers")
+ROLES = ("api_key", "api_base", "organization", "timeout", "max_retries", "extra_query", "extra_headers",
+         "extra_body")
 
 #: Names of the package's own API, which no cmdlet's module function may take.
 RESERVED_FUNCTION_NAMES = frozenset(

@@ -1,7 +1,7 @@
 """The ``operation`` section of a spec: what HTTP request each parameter set makes.
 
-Plain data, checked when the spec loads; the runtime executes it.  The shape, with every
-optional key shown::
+Plain data, checked when the spec loads; the runtime executes it.  The shape, with the optional
+keys shown (value sources are described in :mod:`.values`)::
 
     operation:
       connection:            # which parameter plays a connection role, where no `role:` says so
@@ -17,7 +17,7 @@ optional key shown::
           path_values:
             thread_id: {read_id: InputObject, prefix: thread_, keys: [id, thread_id]}
             run_id: {parameter: RunId}
-          returns: object                     # object | page | all
+          returns: object                     # object | page | all | none | bytes | text
         List:
           path: /threads/{thread_id}/runs
           query: {limit: {parameter: Limit}, order: {parameter: Order}}
@@ -26,12 +26,32 @@ optional key shown::
           redirect:                           # a piped run is fetched again instead
             to: Get
             values: {run_id: {read_id: InputObject, prefix: run_, keys: [id, run_id], strings: false}}
-
-A value source is ``{parameter: Name}`` (its bound or default value; left out
-when there is none), ``{value: constant}``, ``{read_id: Name, prefix: P,
-keys: [..], strings: true}`` (an id read from a string or an object, the
-reusable helper :func:`.properties.read_id`), or ``{first: [source, ...]}`` (the
-first of those that gives a value).
+        Create:
+          method: POST
+          path: /threads
+          body:                               # a JSON body: field -> value source
+            metadata: {parameter: Metadata}
+          variants:                           # the first whose `when` holds changes the request
+            - when: {given: {read_id: InputObject, prefix: thread_}}
+              path: /threads/{thread_id}
+              path_values: {thread_id: {read_id: InputObject, prefix: thread_}}
+          then:                               # a follow-up whose output replaces this one's
+            when: PassThru
+            run: Get-Thread
+            with: {InputObject: {answer: id}}
+          messages:
+            success: The thread {thread_id} was created.     # -Verbose, after the answer
+            failure: The thread {thread_id} was not removed.  # added to the error's message
+        Upload:
+          method: POST
+          path: /files
+          form:                               # multipart/form-data, streamed from disk
+            purpose: {parameter: Purpose}
+            file: {file: {parameter: File}, filename: {parameter: Name}}
+        Content:
+          path: /files/{file_id}/content
+          returns: bytes
+          out_file: OutFile                   # when bound: streamed to that file, nothing output
 """
 
 from __future__ import annotations
@@ -43,12 +63,17 @@ from typing import Any
 import attrs
 
 from ..errors import SpecError
+from .values import Condition, ValueSource, parse_condition, parse_source, parse_sources
 
 __all__ = [
     "ValueSource",
+    "Condition",
     "Pagination",
     "OutputSpec",
     "Redirect",
+    "Variant",
+    "FollowUp",
+    "FilePart",
     "SetOperation",
     "Connection",
     "OperationSpec",
@@ -56,25 +81,12 @@ __all__ = [
     "RETURNS",
 ]
 
-RETURNS = ("object", "page", "all")
+RETURNS = ("object", "page", "all", "none", "bytes", "text")
 _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-@attrs.frozen
-class ValueSource:
-    parameter: str | None = None
-    value: Any = None
-    read_id: str | None = None
-    prefix: str = ""
-    keys: tuple[str, ...] = ()
-    strings: bool = True
-    #: ``{first: [...]}``: the first of these sources that gives a value.
-    first: tuple[ValueSource, ...] = ()
-
-    @property
-    def parameter_name(self) -> str | None:
-        return self.parameter or self.read_id
+_SET_KEYS = {"method", "path", "path_values", "query", "headers", "returns", "pagination", "more_warning",
+             "redirect", "output", "body", "form", "variants", "then", "out_file", "messages"}
+_VARIANT_KEYS = {"when", "method", "path", "path_values", "returns", "query", "body"}
 
 
 @attrs.frozen
@@ -98,6 +110,38 @@ class Redirect:
 
 
 @attrs.frozen
+class FilePart:
+    """A multipart file part: its bytes from a path, bytes or a binary stream."""
+
+    file: ValueSource
+    filename: ValueSource | None = None
+    content_type: ValueSource | None = None
+
+
+@attrs.frozen
+class FollowUp:
+    """``then:`` another cmdlet, run with values from the binding or the answer; its output is output."""
+
+    run: str
+    arguments: tuple[tuple[str, ValueSource], ...] = ()
+    when: tuple[Condition, ...] = ()
+
+
+@attrs.frozen
+class Variant:
+    """Another method, path, body or return for the same set, when its condition holds."""
+
+    when: tuple[Condition, ...]
+    method: str | None = None
+    path: str | None = None
+    placeholders: tuple[str, ...] = ()
+    path_values: Mapping[str, ValueSource] = attrs.field(factory=dict)
+    returns: str | None = None
+    query: tuple[tuple[str, ValueSource], ...] | None = None
+    body: tuple[tuple[str, ValueSource], ...] | None = None
+
+
+@attrs.frozen
 class SetOperation:
     set_name: str
     method: str
@@ -112,6 +156,15 @@ class SetOperation:
     more_warning_unless_bound: str | None
     redirect: Redirect | None
     output: OutputSpec
+    #: ``body:`` field -> source (None: no JSON body).
+    body: tuple[tuple[str, ValueSource], ...] | None = None
+    #: ``form:`` part name -> a text source or a FilePart (None: not multipart).
+    form: tuple[tuple[str, ValueSource | FilePart], ...] | None = None
+    variants: tuple[Variant, ...] = ()
+    then: FollowUp | None = None
+    out_file: str | None = None
+    success_message: str | None = None
+    failure_message: str | None = None
 
 
 @attrs.frozen
@@ -125,6 +178,7 @@ class Connection:
     max_retries: str | None = None
     extra_query: str | None = None
     extra_headers: str | None = None
+    extra_body: str | None = None
 
 
 @attrs.frozen
@@ -147,41 +201,8 @@ def _keys(data: Any, allowed: set[str], field: str) -> Mapping[str, Any]:
     return data
 
 
-def _source(raw: Any, parameters: set[str], field: str) -> ValueSource:
-    data = _keys(raw, {"parameter", "value", "read_id", "prefix", "keys", "strings", "first"}, field)
-    kinds = [k for k in ("parameter", "value", "read_id", "first") if k in data]
-    if len(kinds) != 1:
-        raise _fail("a value comes from exactly one of: parameter, value, read_id, first", field)
-    if "first" in data:
-        options = data["first"]
-        if not isinstance(options, list) or not options:
-            raise _fail("first takes a non-empty list of value sources", field)
-        return ValueSource(first=tuple(_source(o, parameters, f"{field}.first") for o in options))
-    for name in (data.get("parameter"), data.get("read_id")):
-        if name is not None and name not in parameters:
-            raise _fail(f"no parameter named '{name}'", field)
-    if "read_id" in data:
-        keys = data.get("keys", ["id"])
-        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise _fail("keys is a list of property names", field)
-        strings = data.get("strings", True)
-        if not isinstance(strings, bool):
-            raise _fail("strings is true or false", field)
-        return ValueSource(read_id=data["read_id"], prefix=str(data.get("prefix", "")), keys=tuple(keys),
-                           strings=strings)
-    if "prefix" in data or "keys" in data or "strings" in data:
-        raise _fail("prefix, keys and strings go with read_id", field)
-    if "parameter" in data:
-        return ValueSource(parameter=data["parameter"])
-    return ValueSource(value=data["value"])
-
-
 def _sources(raw: Any, parameters: set[str], field: str) -> dict[str, ValueSource]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise _fail("expected a mapping of name to value source", field)
-    return {str(name): _source(source, parameters, f"{field}.{name}") for name, source in raw.items()}
+    return parse_sources(raw, parameters, f"operation.{field}")
 
 
 def _headers(raw: Any, field: str) -> tuple[tuple[str, str], ...]:
@@ -230,37 +251,144 @@ def parse_operation(raw: Any, *, sets: tuple[str, ...], parameters: set[str]) ->
             raise _fail(f"'{set_name}' is not a declared parameter set", "sets")
         operations[set_name] = _set_operation(set_name, body, parameters, common_headers, common_output)
     for operation in operations.values():
-        if operation.redirect and operation.redirect.to not in operations:
-            raise _fail(f"redirect to '{operation.redirect.to}', which has no operation",
-                        f"sets.{operation.set_name}.redirect")
-        if operation.redirect:
-            target = operations[operation.redirect.to]
-            supplied = {name for name, _ in operation.redirect.values}
-            unknown = supplied - set(target.placeholders)
-            if unknown:
-                raise _fail(f"'{sorted(unknown)[0]}' is not a path value of '{target.set_name}'",
-                            f"sets.{operation.set_name}.redirect")
+        _check_redirect(operation, operations)
     return OperationSpec(sets=operations, connection=chosen)
+
+
+def _check_redirect(operation: SetOperation, operations: Mapping[str, SetOperation]) -> None:
+    redirect = operation.redirect
+    if redirect is None:
+        return
+    where = f"sets.{operation.set_name}.redirect"
+    if redirect.to not in operations:
+        raise _fail(f"redirect to '{redirect.to}', which has no operation", where)
+    target = operations[redirect.to]
+    unknown = {name for name, _ in redirect.values} - set(target.placeholders)
+    if unknown:
+        raise _fail(f"'{sorted(unknown)[0]}' is not a path value of '{target.set_name}'", where)
+
+
+def _method(raw: Any, field: str) -> str:
+    method = str(raw).upper()
+    if method not in _METHODS:
+        raise _fail(f"unknown method '{method}'", f"{field}.method")
+    return method
+
+
+def _path(raw: Any, field: str) -> tuple[str, tuple[str, ...]]:
+    if not isinstance(raw, str) or not raw.startswith("/"):
+        raise _fail("path is a string starting with '/'", f"{field}.path")
+    return raw, tuple(_PLACEHOLDER.findall(raw))
+
+
+def _returns(raw: Any, field: str) -> str:
+    if raw not in RETURNS:
+        raise _fail(f"returns is one of {', '.join(RETURNS)}", f"{field}.returns")
+    return str(raw)
+
+
+def _check_path_values(placeholders: tuple[str, ...], values: Mapping[str, ValueSource], supplied: set[str],
+                       field: str) -> None:
+    for name in placeholders:
+        if name not in values and name not in supplied:
+            raise _fail(f"path placeholder '{{{name}}}' has no path_values entry", f"{field}.path")
+    extra = set(values) - set(placeholders)
+    if extra:
+        raise _fail(f"path_values '{sorted(extra)[0]}' is not in the path", f"{field}.path_values")
+
+
+def _body(raw: Any, parameters: set[str], field: str) -> tuple[tuple[str, ValueSource], ...]:
+    if not isinstance(raw, Mapping):
+        raise _fail("body is a mapping of JSON field to value source", f"{field}.body")
+    return tuple(_sources(raw, parameters, f"{field}.body").items())
+
+
+def _form(raw: Any, parameters: set[str], field: str) -> tuple[tuple[str, ValueSource | FilePart], ...]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise _fail("form is a mapping of part name to a value source or a {file: ...} part", f"{field}.form")
+    parts: list[tuple[str, ValueSource | FilePart]] = []
+    for name, part in raw.items():
+        where = f"operation.{field}.form.{name}"
+        if isinstance(part, Mapping) and "file" in part:
+            data = _keys(part, {"file", "filename", "content_type"}, f"{field}.form.{name}")
+            parts.append((str(name), FilePart(
+                file=parse_source(data["file"], parameters, f"{where}.file"),
+                filename=parse_source(data["filename"], parameters, f"{where}.filename") if "filename" in data else None,
+                content_type=(parse_source(data["content_type"], parameters, f"{where}.content_type")
+                              if "content_type" in data else None),
+            )))
+        else:
+            parts.append((str(name), parse_source(part, parameters, where)))
+    if not any(isinstance(p, FilePart) for _, p in parts):
+        raise _fail("a form needs at least one {file: ...} part", f"{field}.form")
+    return tuple(parts)
+
+
+def _variants(raw: Any, parameters: set[str], field: str, base_values: Mapping[str, ValueSource]
+              ) -> tuple[Variant, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail("variants is a non-empty list", f"{field}.variants")
+    variants = []
+    for index, item in enumerate(raw):
+        where = f"{field}.variants.{index}"
+        data = _keys(item, _VARIANT_KEYS, where)
+        if "when" not in data:
+            raise _fail("a variant needs 'when'", where)
+        path, placeholders = _path(data["path"], where) if "path" in data else (None, ())
+        values = _sources(data.get("path_values"), parameters, f"{where}.path_values")
+        if path is not None:
+            _check_path_values(placeholders, {**base_values, **values}, set(), where)
+        variants.append(Variant(
+            when=parse_condition(data["when"], parameters, f"operation.{where}.when"),
+            method=_method(data["method"], where) if "method" in data else None,
+            path=path, placeholders=placeholders, path_values=values,
+            returns=_returns(data["returns"], where) if "returns" in data else None,
+            query=tuple(_sources(data["query"], parameters, f"{where}.query").items()) if "query" in data else None,
+            body=_body(data["body"], parameters, where) if "body" in data else None,
+        ))
+    return tuple(variants)
+
+
+def _follow_up(raw: Any, parameters: set[str], field: str) -> FollowUp:
+    data = _keys(raw, {"run", "with", "when"}, f"{field}.then")
+    if not isinstance(data.get("run"), str) or not data["run"].strip():
+        raise _fail("then needs 'run', the name of a cmdlet", f"{field}.then")
+    arguments = _sources(data.get("with"), parameters, f"{field}.then.with")
+    when = parse_condition(data["when"], parameters, f"operation.{field}.then.when") if "when" in data else ()
+    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when)
+
+
+def _messages(raw: Any, field: str) -> tuple[str | None, str | None]:
+    data = _keys(raw, {"success", "failure"}, f"{field}.messages")
+    texts = [data.get("success"), data.get("failure")]
+    if not all(t is None or isinstance(t, str) for t in texts):
+        raise _fail("messages are text", f"{field}.messages")
+    return texts[0], texts[1]
+
+
+def _more_warning(data: Mapping[str, Any], returns: str, parameters: set[str], field: str
+                  ) -> tuple[bool, str | None]:
+    if "more_warning" not in data:
+        return returns == "page", None
+    raw_warning = data["more_warning"]
+    if isinstance(raw_warning, bool):
+        return raw_warning, None
+    body = _keys(raw_warning, {"unless_bound"}, f"{field}.more_warning")
+    unless = body.get("unless_bound")
+    if unless is not None and unless not in parameters:
+        raise _fail(f"no parameter named '{unless}'", f"{field}.more_warning")
+    return True, unless
 
 
 def _set_operation(
     set_name: str, raw: Any, parameters: set[str], common_headers: tuple[tuple[str, str], ...], output: OutputSpec
 ) -> SetOperation:
     field = f"sets.{set_name}"
-    allowed = {"method", "path", "path_values", "query", "headers", "returns", "pagination", "more_warning",
-               "redirect", "output"}
-    data = _keys(raw, allowed, field)
-    method = str(data.get("method", "GET")).upper()
-    if method not in _METHODS:
-        raise _fail(f"unknown method '{method}'", f"{field}.method")
-    path = data.get("path")
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise _fail("path is a string starting with '/'", f"{field}.path")
-    placeholders = tuple(_PLACEHOLDER.findall(path))
+    data = _keys(raw, _SET_KEYS, field)
+    method = _method(data.get("method", "GET"), field)
+    path, placeholders = _path(data.get("path"), field)
     path_values = _sources(data.get("path_values"), parameters, f"{field}.path_values")
-    returns = data.get("returns", "object")
-    if returns not in RETURNS:
-        raise _fail(f"returns is one of {', '.join(RETURNS)}", f"{field}.returns")
+    returns = _returns(data.get("returns", "object"), field)
 
     redirect = None
     if "redirect" in data:
@@ -269,31 +397,19 @@ def _set_operation(
             raise _fail("redirect needs 'to', a parameter set", f"{field}.redirect")
         values = _sources(body.get("values"), parameters, f"{field}.redirect.values")
         redirect = Redirect(to=body["to"], values=tuple(values.items()))
-
-    for name in placeholders:
-        if name not in path_values and not (redirect and name in dict(redirect.values)):
-            raise _fail(f"path placeholder '{{{name}}}' has no path_values entry", f"{field}.path")
-    extra = set(path_values) - set(placeholders)
-    if extra:
-        raise _fail(f"path_values '{sorted(extra)[0]}' is not in the path", f"{field}.path_values")
+    _check_path_values(placeholders, path_values, set(dict(redirect.values)) if redirect else set(), field)
 
     pagination = Pagination()
     if "pagination" in data:
-        body = _keys(data["pagination"], set(attrs.fields_dict(Pagination)), f"{field}.pagination")
-        pagination = Pagination(**{k: str(v) for k, v in body.items()})
-
-    more_warning = returns == "page"
-    unless = None
-    if "more_warning" in data:
-        raw_warning = data["more_warning"]
-        if isinstance(raw_warning, bool):
-            more_warning = raw_warning
-        else:
-            body = _keys(raw_warning, {"unless_bound"}, f"{field}.more_warning")
-            unless = body.get("unless_bound")
-            if unless is not None and unless not in parameters:
-                raise _fail(f"no parameter named '{unless}'", f"{field}.more_warning")
-            more_warning = True
+        paging = _keys(data["pagination"], set(attrs.fields_dict(Pagination)), f"{field}.pagination")
+        pagination = Pagination(**{k: str(v) for k, v in paging.items()})
+    more_warning, unless = _more_warning(data, returns, parameters, field)
+    if "body" in data and "form" in data:
+        raise _fail("a request has a JSON body or a form, not both", field)
+    out_file = data.get("out_file")
+    if out_file is not None and out_file not in parameters:
+        raise _fail(f"no parameter named '{out_file}'", f"{field}.out_file")
+    success, failure = _messages(data["messages"], field) if "messages" in data else (None, None)
 
     headers = dict(common_headers)
     headers.update(_headers(data.get("headers"), f"{field}.headers"))
@@ -311,4 +427,11 @@ def _set_operation(
         more_warning_unless_bound=unless,
         redirect=redirect,
         output=_output(data.get("output"), f"{field}.output", output),
+        body=_body(data["body"], parameters, field) if "body" in data else None,
+        form=_form(data["form"], parameters, field) if "form" in data else None,
+        variants=_variants(data["variants"], parameters, field, path_values) if "variants" in data else (),
+        then=_follow_up(data["then"], parameters, field) if "then" in data else None,
+        out_file=out_file,
+        success_message=success,
+        failure_message=failure,
     )

@@ -13,7 +13,8 @@ from ..errors import ConversionFailure, SpecError
 from .common import COMMON_NAMES
 from .model import NO_DEFAULT, ROLES, ParameterSpec, SetMembership
 from .types import resolve_type
-from .validators import FLAGS, TRANSFORMS, VALIDATORS, make_validator
+from .transforms import TRANSFORMS
+from .validators import FLAGS, VALIDATORS, make_validator
 
 __all__ = ["parameter_from_mapping", "check_names", "check_positions", "check_keys", "string_list"]
 

@@ -7,7 +7,7 @@ Each is implemented once here and referenced by name from any spec::
       set: [asc, desc]         # ValidateSet (case-insensitive, as PowerShell's)
       not_null_or_empty: true  # ValidateNotNullOrEmpty
       object_id: {prefix: thread_, keys: [id, thread_id]}
-    transform: [lowercase]
+    transform: [lowercase]      # see .transforms
 
 A factory checks its arguments when the spec loads (raising ``ValueError``,
 which the loader reports as a ``SpecError``) and returns a check that raises
@@ -31,9 +31,7 @@ __all__ = [
     "Check",
     "VALIDATORS",
     "FLAGS",
-    "TRANSFORMS",
     "make_validator",
-    "make_transform",
 ]
 
 Check = Callable[[Any], None]
@@ -278,26 +276,3 @@ FLAGS = frozenset({"allow_null", "allow_empty_string", "allow_empty_collection"}
 def make_validator(name: str, args: Any) -> Check:
     """Build a named check; ``KeyError`` for an unknown name, ``ValueError`` for bad arguments."""
     return VALIDATORS[name](args)
-
-
-def _text_transform(function: Callable[[str], str]) -> Callable[[Any], Any]:
-    def apply(value: Any) -> Any:
-        if isinstance(value, str):
-            return function(value)
-        if isinstance(value, list):
-            return [function(v) if isinstance(v, str) else v for v in value]
-        return value
-
-    return apply
-
-
-TRANSFORMS: dict[str, Callable[[Any], Any]] = {
-    "lowercase": _text_transform(str.lower),
-    "uppercase": _text_transform(str.upper),
-    "trim": _text_transform(str.strip),
-}
-
-
-def make_transform(name: str) -> Callable[[Any], Any]:
-    """A named transform; ``KeyError`` for an unknown name."""
-    return TRANSFORMS[name]

@@ -33,7 +33,7 @@ def test_every_bundled_spec_includes_the_connection_fragment_in_place():
     fragment = load_spec_text(HEAD + "  - include: _connection\n")
     shared = _names(fragment)[1:]
     assert shared == ["TimeoutSec", "MaxRetryCount", "ApiBase", "ApiKey", "Organization", "AdditionalQuery",
-                      "AdditionalHeaders"]
+                      "AdditionalHeaders", "AdditionalBody"]
     for name in ps.get_commands():
         names = _names(ps.get_command(name).spec)
         assert [n for n in names if n in shared] == shared, name

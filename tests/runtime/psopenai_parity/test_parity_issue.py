@@ -209,9 +209,7 @@ class TestHelpSyntax:
             assert "[-AdditionalQuery <IDictionary>]" in block, set_name
             assert "[-AdditionalHeaders <IDictionary>]" in block, set_name
 
-    @pytest.mark.parametrize("name", [
-        case(n, "-AdditionalBody does not exist in our spec; 3.7.0 declares [Parameter()] [object]$AdditionalBody "
-                "(visible)") for n in SIX])
+    @pytest.mark.parametrize("name", SIX)
     def test_additional_body_is_shown(self, name):
         for set_name, block in syntax_blocks(name).items():
             assert "[-AdditionalBody <Object>]" in block, set_name
@@ -297,13 +295,6 @@ class TestCursors:
 # Bullet 3: -AdditionalQuery, -AdditionalHeaders visible (see TestHelpSyntax), -AdditionalBody, -Primitive
 # ======================================================================================
 
-NO_BODY = "-AdditionalBody does not exist on {n}; 3.7.0 declares [Parameter()] [object]$AdditionalBody ({src})"
-BODY_SRC = {
-    "Get-ThreadRun": "Public/Runs/Get-ThreadRun.ps1:70-71", "Get-Thread": "Public/Threads/Get-Thread.ps1:47-48",
-    "Get-ThreadMessage": "Public/Threads/Get-ThreadMessage.ps1:71-72",
-    "Get-ThreadRunStep": "Public/Runs/Get-ThreadRunStep.ps1:66-67",
-    "Get-Assistant": "Public/Assistants/Get-Assistant.ps1:62-63", "Get-Batch": "Public/Batch/Get-Batch.ps1:61-62",
-}
 
 
 class TestAdditionalParameters:
@@ -325,7 +316,7 @@ class TestAdditionalParameters:
         assert sent.header("X-Extra") == "1"
         assert sent.header("OpenAI-Beta") == "assistants=v9"
 
-    @pytest.mark.parametrize("name", [case(n, NO_BODY.format(n=n, src=BODY_SRC[n])) for n in SIX])
+    @pytest.mark.parametrize("name", SIX)
     def test_additional_body_is_accepted_and_sends_nothing_on_get(self, rec, name):
         """A GET has no $Body, and Invoke-OpenAIAPIRequest.ps1:109-134 merges AdditionalBody only into a body."""
         kwargs, path = SINGLE[name]

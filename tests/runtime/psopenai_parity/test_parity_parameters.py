@@ -110,8 +110,7 @@ CASES = [
       differs=NO_PARAM.format(p="-Primitive", n="Get-ThreadRun", decl="[Parameter(DontShow)] [switch]$Primitive",
                               src=f"{GTR}:61-62")),
     C("GTR-additional-body", "Get-ThreadRun thread_a -AdditionalBody @{a=1}", "List", {"AdditionalBody": {"a": 1}},
-      source=f"{GTR}:70-71", differs=NO_PARAM.format(p="-AdditionalBody", n="Get-ThreadRun",
-                                                      decl="[object]$AdditionalBody", src=f"{GTR}:70-71")),
+      source=f"{GTR}:70-71"),
     # ---------------------------------------------------------------------------- Get-Thread
     C("GT-no-sets", "Get-Thread thread_a", "__AllParameterSets", {"InputObject": "thread_a"}, COMMON_DEFAULTS,
       source=f"{GT}:2 (no DefaultParameterSetName, no sets)"),
