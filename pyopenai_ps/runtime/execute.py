@@ -180,7 +180,7 @@ class Execution:
                 _add_context(error, plan.describe(operation.failure_message))
             raise
         if operation.success_message:
-            self.reporter.verbose(plan.describe(operation.success_message))
+            self.reporter.verbose(plan.describe(operation.success_message, self.answer))
 
     def _one(self) -> Iterator[Any]:
         plan, operation = self.plan, self.plan.operation

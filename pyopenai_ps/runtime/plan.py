@@ -233,10 +233,14 @@ class RequestPlan:
         body = MultipartBody(*parts, progress=progress)
         return body, {"Content-Type": body.content_type, "Content-Length": str(body.length)}
 
-    def describe(self, text: str) -> str:
-        """A spec message with the request's path values filled in (``{thread_id}``)."""
+    def describe(self, text: str, answer: Any = None) -> str:
+        """A spec message with the request's path values (``{thread_id}``) and fields of the answer
+        (``{answer.id}``) filled in."""
         for name, value in self.path_values.items():
             text = text.replace("{" + name + "}", value)
+        if isinstance(answer, dict) and "{answer." in text:
+            for name, value in answer.items():
+                text = text.replace("{answer." + str(name) + "}", str(value))
         return text
 
     def url(self, extra: Mapping[str, str] | None = None) -> str:
