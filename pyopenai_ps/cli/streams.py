@@ -105,6 +105,7 @@ class Progress:
         self.width = len(text)
 
     def clear(self) -> None:
+        self._started = None
         if self.width:
             sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()
