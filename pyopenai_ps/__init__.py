@@ -39,8 +39,10 @@ from .errors import (
     RateLimitExceededError,
     ResponseFormatError,
     SpecError,
+    StreamError,
     UnauthorizedError,
     UsageError,
+    WaitTimeoutError,
 )
 from .runtime import settings as _settings
 from .runtime.command import Command
@@ -93,7 +95,9 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "ResponseFormatError",
+    "StreamError",
     "PaginationError",
+    "WaitTimeoutError",
 ]
 
 # --- settings globals, like PSOpenAI's $global: variables (None when unset) -----------------------

@@ -28,8 +28,10 @@ from .errors import (
     RateLimitExceededError as RateLimitExceededError,
     ResponseFormatError as ResponseFormatError,
     SpecError as SpecError,
+    StreamError as StreamError,
     UnauthorizedError as UnauthorizedError,
     UsageError as UsageError,
+    WaitTimeoutError as WaitTimeoutError,
 )
 from .runtime import settings as _settings
 from .runtime.command import Command as Command
@@ -41,7 +43,7 @@ OPENAI_API_BASE: str | None
 OPENAI_ORGANIZATION: str | None
 from .http.transport import Transport
 
-__all__ = ['__version__', 'get_command', 'get_commands', 'load_spec', 'spec_errors', 'bind', 'invoke', 'configure', 'variables', 'OPENAI_API_KEY', 'OPENAI_API_BASE', 'OPENAI_ORGANIZATION', 'Command', 'Binding', 'PSObject', 'SecureString', 'PSOpenAIError', 'SpecError', 'CommandNotFoundError', 'LineSyntaxError', 'ParameterBindingError', 'UsageError', 'InputFormatError', 'ActionPreferenceStopError', 'ConfigurationError', 'MissingValueError', 'APIError', 'APIRequestError', 'BadRequestError', 'ContentFilteredError', 'UnauthorizedError', 'NotFoundError', 'RateLimitExceededError', 'QuotaLimitExceededError', 'APIConnectionError', 'APITimeoutError', 'ResponseFormatError', 'PaginationError']
+__all__ = ['__version__', 'get_command', 'get_commands', 'load_spec', 'spec_errors', 'bind', 'invoke', 'configure', 'variables', 'OPENAI_API_KEY', 'OPENAI_API_BASE', 'OPENAI_ORGANIZATION', 'Command', 'Binding', 'PSObject', 'SecureString', 'PSOpenAIError', 'SpecError', 'CommandNotFoundError', 'LineSyntaxError', 'ParameterBindingError', 'UsageError', 'InputFormatError', 'ActionPreferenceStopError', 'ConfigurationError', 'MissingValueError', 'APIError', 'APIRequestError', 'BadRequestError', 'ContentFilteredError', 'UnauthorizedError', 'NotFoundError', 'RateLimitExceededError', 'QuotaLimitExceededError', 'APIConnectionError', 'APITimeoutError', 'ResponseFormatError', 'StreamError', 'PaginationError', 'WaitTimeoutError']
 
 class _CommonParameters(TypedDict, total=False):
     """The common parameters of every cmdlet, as keywords."""

@@ -10,6 +10,7 @@
     ├── UsageError                      a bad word or option on the command line
     ├── InputFormatError                standard input held something unreadable
     ├── ActionPreferenceStopError       a warning under -WarningAction Stop
+    ├── WaitTimeoutError                a wait for a status outlasted its time limit
     ├── ConfigurationError              something needed before a request is missing or bad
     │   └── MissingValueError           ... for one call or record only (an id its path needs)
     └── APIError                        the API answered with an error, or did not answer
@@ -23,6 +24,7 @@
         ├── APIConnectionError          no (complete) answer came
         │   └── APITimeoutError         ... within -TimeoutSec
         ├── ResponseFormatError         an answer this package cannot read
+        ├── StreamError                 an event stream reported an error
         └── PaginationError             a listing that did not advance
 
 Each carries its facts as attributes (parameter, status, request id) so callers never parse
@@ -63,6 +65,8 @@ __all__ = [
     "APITimeoutError",
     "ResponseFormatError",
     "PaginationError",
+    "StreamError",
+    "WaitTimeoutError",
     "ConversionFailure",
     "ValidationFailure",
 ]
@@ -363,6 +367,30 @@ class PaginationError(APIError):
 
     def __init__(self, message: str, *, cursor: str | None = None) -> None:
         self.cursor = cursor
+        super().__init__(message)
+
+
+class StreamError(APIError):
+    """An event stream sent an ``error`` event (after the pieces already output)."""
+
+    error_id = "StreamError"
+
+    def __init__(self, message: str, *, error_code: str | None = None, event: str | None = None) -> None:
+        self.error_code = error_code
+        self.event = event
+        super().__init__(message)
+
+
+class WaitTimeoutError(PSOpenAIError):
+    """A wait for an object's status ended at its time limit; ``status`` is the last one seen."""
+
+    error_id = "WaitTimeout"
+
+    def __init__(self, message: str, *, object_id: str | None = None, status: str | None = None,
+                 waited: float | None = None) -> None:
+        self.object_id = object_id
+        self.status = status
+        self.waited = waited
         super().__init__(message)
 
 

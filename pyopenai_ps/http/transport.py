@@ -303,16 +303,27 @@ class StreamedAnswer:
         length = response.headers.get("content-length")
         self.length: int | None = int(length) if length and length.isdigit() else None
 
-    def chunks(self, size: int = 1 << 16) -> Iterator[bytes]:
-        """The body, in chunks of at most ``size`` bytes, as they arrive."""
+    def chunks(self, size: int = 1 << 16, *, eager: bool = False) -> Iterator[bytes]:
+        """The body, in chunks of at most ``size`` bytes.  ``eager``: each chunk as soon as any bytes have
+        arrived (an event stream's events the moment they come), else full chunks (downloads)."""
         method, shown_url, timeout, attempts = self._where
+        response = self._response
         try:
-            yield from self._response.stream(size)
+            if not eager:
+                yield from response.stream(size)
+                return
+            while chunk := response.read1(size):
+                yield chunk
         except HTTPError as e:
             raise _no_answer(e, method, shown_url, timeout, attempts) from e
 
     def close(self) -> None:
-        self._response.release_conn()
+        """Give the connection back when the body was read to its end; else close it, so no later
+        request reads what is left of this answer."""
+        response = self._response
+        if not response.isclosed():
+            response.close()
+        response.release_conn()
 
     def __enter__(self) -> StreamedAnswer:
         return self

@@ -137,6 +137,12 @@ class CallReporter:
         if self._progress is not None:
             self._progress(self.command_name, pages, objects)
 
+    def waiting(self, object_id: str, status: str, seconds: float) -> None:
+        """A wait's object, its status now, and the seconds waited so far."""
+        report = getattr(self._progress, "waiting", None) if self._progress is not None else None
+        if report is not None:
+            report(self.command_name, object_id, status, seconds)
+
     def transfer(self, direction: str, done: int, total: int | None) -> None:
         """Bytes uploaded or downloaded so far (``direction``: "upload" or "download")."""
         report = getattr(self._progress, "transfer", None) if self._progress is not None else None

@@ -18,9 +18,12 @@ from ..http.retry import RetryEvent
 from ..http.transport import StreamedAnswer, Transport
 from ..secure import Redactor
 from ..spec.operation import SetOperation
+from .events import select
 from .files import check_target, write_atomically
 from .plan import KEY_SLOT, PreparedCall, RequestPlan
+from .poll import wait_for
 from .settings import ClientSettings
+from .values import Context, holds
 
 __all__ = ["Reporter", "Execution", "MORE_DATA_WARNING"]
 
@@ -42,6 +45,7 @@ class Reporter(Protocol):
     def warning(self, message: str) -> None: ...
     def progress(self, pages: int, objects: int) -> None: ...
     def transfer(self, direction: str, done: int, total: int | None) -> None: ...
+    def waiting(self, object_id: str, status: str, seconds: float) -> None: ...
 
 
 def _shown_headers(headers: Mapping[str, str], redact: Redactor) -> str:
@@ -169,7 +173,11 @@ class Execution:
             self.reporter.warning(f"-{self.sender.settings.names.extra_body} has no effect: {operation.method} "
                                   f"{operation.path} sends no JSON body.")
         try:
-            if operation.returns in ("page", "all"):
+            if operation.poll is not None:
+                yield from self._poll()
+            elif operation.returns == "events":
+                yield from self._events()
+            elif operation.returns in ("page", "all"):
                 yield from self._pages()
             elif self.target is not None:
                 self._download()
@@ -199,6 +207,29 @@ class Execution:
                 self.answer = result.json() if result.body.strip() else None
             except ResponseFormatError:
                 self.answer = None
+
+    def _fetch(self) -> dict[str, Any]:
+        plan = self.plan
+        result = self.sender.send(plan, plan.url())
+        data = self.answer = result.json()
+        if not isinstance(data, dict):
+            raise _not_an_object(data, plan.operation, result)
+        return data
+
+    def _poll(self) -> Iterator[Any]:
+        poll = self.plan.operation.poll
+        assert poll is not None
+        answer = wait_for(poll, self.prepared.binding, self._fetch, self.sender.transport, self.reporter)
+        self.answer = answer
+        yield self.prepared.make(dict(answer)) if not hasattr(answer, "to_dict") else answer
+
+    def _events(self) -> Iterator[Any]:
+        plan = self.plan
+        spec = plan.operation.events
+        assert spec is not None
+        raw = bool(spec.raw) and holds(spec.raw, Context(self.prepared.binding))
+        with self.sender.open(plan, plan.url()) as answer:
+            yield from select(answer.chunks(1 << 16, eager=True), spec, raw=raw)
 
     def _download(self) -> None:
         assert self.target is not None

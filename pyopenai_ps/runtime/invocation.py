@@ -24,9 +24,10 @@ import attrs
 from ..binding.binder import Binder
 from ..binding.records import as_records
 from ..binding.result import Binding
-from ..errors import APIError, ConfigurationError, MissingValueError, ParameterBindingError
+from ..errors import APIError, ConfigurationError, MissingValueError, ParameterBindingError, WaitTimeoutError
 from ..spec.model import CmdletSpec
 from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
+from .compose import Runner, run_steps, with_derived
 from .execute import Execution
 from .plan import PreparedCall
 from .settings import current_transport, settings_for
@@ -36,7 +37,7 @@ __all__ = ["Invocation", "CommandLike", "call_command", "stream_command", "pipe_
            "RECENT_CALLS"]
 
 #: Errors that concern one record or one request: -ErrorAction decides what they do.
-_NON_TERMINATING = (APIError, ParameterBindingError, MissingValueError)
+_NON_TERMINATING = (APIError, ParameterBindingError, MissingValueError, WaitTimeoutError)
 
 
 class CommandLike(Protocol):
@@ -133,32 +134,46 @@ class Invocation:
             self.reporter.error(error)
 
     def _outputs(self, prepared: PreparedCall, settings: Any) -> Iterator[Any]:
+        operation, binding = prepared.operation, prepared.binding
+        run = self._runner(binding)
+        if operation.steps:
+            outputs: Iterator[Any] = run_steps(operation, binding, run)
+        else:
+            outputs = self._requested(prepared, settings)
+        derived = operation.output.derived
+        for item in outputs:
+            yield with_derived(item, derived, binding, run) if derived else item
+
+    def _requested(self, prepared: PreparedCall, settings: Any) -> Iterator[Any]:
         operation = prepared.operation
         out_file = prepared.binding.get(operation.out_file) if operation.out_file else None
         execution = Execution(prepared, settings, self.reporter, current_transport(), out_file)
         follow_up = execution.plan.operation.then
-        context = Context(prepared.binding)
-        if follow_up is None or not holds(follow_up.when, context):
+        if follow_up is None or not holds(follow_up.when, Context(prepared.binding)):
             yield from execution
             return
         for _ in execution:  # the follow-up's output replaces the main request's
             pass
-        yield from self._follow_up(follow_up, Context(prepared.binding, answer=execution.answer))
-
-    def _follow_up(self, follow_up: Any, context: Context) -> Iterator[Any]:
-        """Run ``then:``'s cmdlet with its values, this call's connection and common parameters."""
-        if self.lookup is None:
-            raise ConfigurationError(f"{self.command.name} runs {follow_up.run} next, but no command registry was "
-                                     "given to look it up.", setting="then")
-        command = self.lookup(follow_up.run)
-        arguments: dict[str, Any] = {}
+        context = Context(prepared.binding, answer=execution.answer)
+        arguments = {}
         for name, source in follow_up.arguments:
             value = evaluate(source, context)
             if value is not NOTHING:
                 arguments[name] = value
-        arguments.update(_passed_on(self.spec, command.spec, context.binding))
-        arguments.update(self.common)
-        yield from Invocation(command, (), arguments, progress=self.progress, lookup=self.lookup)
+        yield from self._runner(prepared.binding)(follow_up.run, arguments)
+
+    def _runner(self, binding: Binding) -> Runner:
+        """Runs another cmdlet with this call's connection parameters (by role) and common parameters."""
+
+        def run(name: str, arguments: Mapping[str, Any]) -> Iterator[Any]:
+            if self.lookup is None:
+                raise ConfigurationError(f"{self.command.name} runs {name}, but no command registry was given to "
+                                         "look it up.", setting="then")
+            command = self.lookup(name)
+            given = {**arguments, **_passed_on(self.spec, command.spec, binding), **self.common}
+            yield from Invocation(command, (), given, progress=self.progress, lookup=self.lookup)
+
+        return run
 
     def __iter__(self) -> Iterator[Any]:
         for binding in self.bindings():

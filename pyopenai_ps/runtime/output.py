@@ -69,6 +69,13 @@ class PSObject(Mapping[str, Any]):
 
         return make
 
+    def with_properties(self, added: Mapping[str, Any]) -> PSObject:
+        """A copy with more properties (derived ones, such as a thread's ``Messages``)."""
+        copy = PSObject({**self._data, **added})
+        _set_type_names(copy, self._type_names)
+        _set_timestamps(copy, self._timestamps)
+        return copy
+
     @property
     def type_names(self) -> tuple[str, ...]:
         """PowerShell's ``PSTypeNames``: the most specific first."""
@@ -178,6 +185,8 @@ class PSObject(Mapping[str, Any]):
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, PSObject):
+        return value.to_dict()
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

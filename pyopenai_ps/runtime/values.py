@@ -23,7 +23,7 @@ from ..spec.properties import MISSING, get_property, read_id
 from ..spec.transforms import make_transform
 from ..spec.values import ITEM
 
-__all__ = ["NOTHING", "Context", "evaluate", "holds", "json_body", "encode_json"]
+__all__ = ["NOTHING", "Context", "evaluate", "holds", "json_body", "encode_json", "dig"]
 
 #: A source that gives nothing: the field, item or value is left out.
 NOTHING: Any = Sentinel("NOTHING", __name__)
@@ -42,6 +42,19 @@ class Context:
 
     def with_item(self, item: Any) -> Context:
         return Context(self.binding, item, self.answer)
+
+
+def dig(value: Any, path: str) -> Any:
+    """The value at a dotted path (``a.b.0.c``: keys of mappings and objects, indexes of lists); None when absent."""
+    for key in path.split(".") if path else ():
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            value = value[int(key)] if key.isdigit() and int(key) < len(value) else None
+            continue
+        found = get_property(value, key)
+        value = None if found is MISSING else found
+    return value
 
 
 def _truthy(value: Any) -> bool:
@@ -125,8 +138,7 @@ def _raw(source: ValueSource, context: Context) -> Any:
     if source.from_item:
         return _element(source, context)
     if source.answer is not None:
-        found = get_property(context.answer, source.answer) if context.answer is not None else MISSING
-        return None if found is MISSING else found
+        return dig(context.answer, source.answer)
     return source.value
 
 

@@ -63,6 +63,16 @@ from typing import Any
 import attrs
 
 from ..errors import SpecError
+from .flow import (
+    Derived,
+    EventsSpec,
+    PollSpec,
+    Step,
+    parse_derived,
+    parse_events,
+    parse_poll,
+    parse_steps,
+)
 from .values import Condition, ValueSource, parse_condition, parse_source, parse_sources
 
 __all__ = [
@@ -81,11 +91,12 @@ __all__ = [
     "RETURNS",
 ]
 
-RETURNS = ("object", "page", "all", "none", "bytes", "text")
+RETURNS = ("object", "page", "all", "none", "bytes", "text", "events")
 _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SET_KEYS = {"method", "path", "path_values", "query", "headers", "returns", "pagination", "more_warning",
-             "redirect", "output", "body", "form", "variants", "then", "out_file", "messages"}
+             "redirect", "output", "body", "form", "variants", "then", "out_file", "messages", "poll", "events",
+             "steps", "start"}
 _VARIANT_KEYS = {"when", "method", "path", "path_values", "returns", "query", "body"}
 
 
@@ -101,6 +112,7 @@ class Pagination:
 class OutputSpec:
     type_name: str | None = None
     timestamps: tuple[str, ...] = ()
+    derived: tuple[Derived, ...] = ()
 
 
 @attrs.frozen
@@ -165,6 +177,11 @@ class SetOperation:
     out_file: str | None = None
     success_message: str | None = None
     failure_message: str | None = None
+    poll: PollSpec | None = None
+    events: EventsSpec | None = None
+    #: Other cmdlets run in turn instead of a request (``path`` is then empty).
+    steps: tuple[Step, ...] = ()
+    start: ValueSource | None = None
 
 
 @attrs.frozen
@@ -221,14 +238,16 @@ def _headers(raw: Any, field: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _output(raw: Any, field: str, inherited: OutputSpec) -> OutputSpec:
+def _output(raw: Any, field: str, inherited: OutputSpec, parameters: set[str]) -> OutputSpec:
     if raw is None:
         return inherited
-    data = _keys(raw, {"type_name", "timestamps"}, field)
+    data = _keys(raw, {"type_name", "timestamps", "derived"}, field)
     stamps = data.get("timestamps", list(inherited.timestamps))
     if not isinstance(stamps, list) or not all(isinstance(s, str) for s in stamps):
         raise _fail("timestamps is a list of field names", field)
-    return OutputSpec(type_name=data.get("type_name", inherited.type_name), timestamps=tuple(stamps))
+    derived = parse_derived(data["derived"], parameters, f"{field}.derived") if "derived" in data else inherited.derived
+    return OutputSpec(type_name=data.get("type_name", inherited.type_name), timestamps=tuple(stamps),
+                      derived=derived)
 
 
 def parse_operation(raw: Any, *, sets: tuple[str, ...], parameters: set[str]) -> OperationSpec:
@@ -240,7 +259,7 @@ def parse_operation(raw: Any, *, sets: tuple[str, ...], parameters: set[str]) ->
             raise _fail(f"no parameter named '{name}'", f"connection.{role}")
         chosen[role] = name
     common_headers = _headers(data.get("headers"), "headers")
-    common_output = _output(data.get("output"), "output", OutputSpec())
+    common_output = _output(data.get("output"), "output", OutputSpec(), parameters)
 
     raw_sets = data.get("sets", {})
     if not isinstance(raw_sets, Mapping):
@@ -386,9 +405,12 @@ def _set_operation(
     field = f"sets.{set_name}"
     data = _keys(raw, _SET_KEYS, field)
     method = _method(data.get("method", "GET"), field)
-    path, placeholders = _path(data.get("path"), field)
+    steps = parse_steps(data["steps"], parameters, field) if "steps" in data else ()
+    if steps and ({"path", "body", "form", "poll", "events"} & set(data)):
+        raise _fail("a set runs steps or sends a request of its own, not both", field)
+    path, placeholders = _path(data.get("path"), field) if not steps else ("", ())
     path_values = _sources(data.get("path_values"), parameters, f"{field}.path_values")
-    returns = _returns(data.get("returns", "object"), field)
+    returns = _returns(data.get("returns", "object" if not steps else "none"), field)
 
     redirect = None
     if "redirect" in data:
@@ -410,6 +432,9 @@ def _set_operation(
     if out_file is not None and out_file not in parameters:
         raise _fail(f"no parameter named '{out_file}'", f"{field}.out_file")
     success, failure = _messages(data["messages"], field) if "messages" in data else (None, None)
+    variants = _variants(data["variants"], parameters, field, path_values) if "variants" in data else ()
+    if "events" not in data and "events" in (returns, *(v.returns for v in variants)):
+        raise _fail("returns: events needs an 'events:' selection", field)
 
     headers = dict(common_headers)
     headers.update(_headers(data.get("headers"), f"{field}.headers"))
@@ -426,12 +451,16 @@ def _set_operation(
         more_warning=more_warning,
         more_warning_unless_bound=unless,
         redirect=redirect,
-        output=_output(data.get("output"), f"{field}.output", output),
+        output=_output(data.get("output"), f"{field}.output", output, parameters),
         body=_body(data["body"], parameters, field) if "body" in data else None,
         form=_form(data["form"], parameters, field) if "form" in data else None,
-        variants=_variants(data["variants"], parameters, field, path_values) if "variants" in data else (),
+        variants=variants,
         then=_follow_up(data["then"], parameters, field) if "then" in data else None,
         out_file=out_file,
         success_message=success,
         failure_message=failure,
+        poll=parse_poll(data["poll"], parameters, field) if "poll" in data else None,
+        events=parse_events(data["events"], parameters, field) if "events" in data else None,
+        steps=steps,
+        start=parse_source(data["start"], parameters, f"operation.{field}.start") if "start" in data else None,
     )

@@ -21,8 +21,9 @@ A value source is a small mapping in a spec.  Exactly one of these says where th
     the values are spread, elsewhere they form an array.
 ``{item: key-or-null}``
     inside a template: the current element, or its property of that name.
-``{answer: field}``
-    in a follow-up (``then:``): that field of the main request's answer.
+``{answer: path}``
+    in a follow-up (``then:``) or a step: that field of the main request's answer (or of the current
+    object), a dotted path such as ``step_details.message_creation.message_id``; ``null``: all of it.
 
 And these modify any source:
 
@@ -224,9 +225,9 @@ def _kind(kind: str, data: Mapping[str, Any], parameters: set[str], field: str) 
         if raw is not None and not isinstance(raw, str):
             raise _fail("item takes a property name, or null for the element itself", field)
         return {"item": raw, "from_item": True}
-    if not isinstance(raw, str) or not raw:
-        raise _fail("answer takes a field name of the main request's answer", field)
-    return {"answer": raw}
+    if raw is not None and (not isinstance(raw, str) or not raw):
+        raise _fail("answer takes a dotted path into the answer (delta.content.0.text), or null for all of it", field)
+    return {"answer": raw if raw is not None else ""}
 
 
 def parse_source(raw: Any, parameters: set[str], field: str) -> ValueSource:
