@@ -9,6 +9,7 @@ file).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
@@ -195,6 +196,8 @@ class Execution:
         result = self.sender.send(plan, plan.url())
         if operation.returns == "bytes":
             yield result.body
+        elif operation.returns == "jsonl":
+            yield from self._lines(result)
         elif operation.returns == "text":
             yield _text(result)
         elif operation.returns == "object":
@@ -207,6 +210,20 @@ class Execution:
                 self.answer = result.json() if result.body.strip() else None
             except ResponseFormatError:
                 self.answer = None
+
+    def _lines(self, result: HTTPResult) -> Iterator[Any]:
+        """One output object per line of a JSON Lines answer (blank lines skipped)."""
+        for number, line in enumerate(_text(result).splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                raise ResponseFormatError(f"Line {number} of the JSON Lines answer is not JSON.",
+                                          status_code=result.status, request_id=result.request_id) from None
+            if not isinstance(data, dict):
+                raise _not_an_object(data, self.plan.operation, result)
+            yield self.prepared.make(data)
 
     def _fetch(self) -> dict[str, Any]:
         plan = self.plan

@@ -110,6 +110,8 @@ class Invocation:
     def prepare(self, binding: Binding) -> PreparedCall:
         try:
             return PreparedCall(self.spec, binding)
+        except MissingValueError:
+            raise  # this record's own: the caller reports it and goes on
         except ConfigurationError as error:
             self._note_terminating(error)
             raise
@@ -176,8 +178,23 @@ class Invocation:
         return run
 
     def __iter__(self) -> Iterator[Any]:
+        collected: list[Any] = []
+        last: PreparedCall | None = None
         for binding in self.bindings():
-            yield from self.execute(self.prepare(binding))
+            try:
+                prepared = self.prepare(binding)
+            except MissingValueError as error:
+                self.reporter.error(error)  # nothing is sent for this record; the next one goes on
+                continue
+            name = prepared.operation.collect
+            if name is None:
+                yield from self.execute(prepared)
+                continue
+            value = binding.get(name)  # gathered from every record, sent once after the last
+            collected.extend(value if isinstance(value, list) else [] if value is None else [value])
+            last = prepared
+        if last is not None and last.operation.collect is not None:
+            yield from self.execute(self.prepare(last.binding.replacing(last.operation.collect, collected)))
 
 
 def _passed_on(caller: CmdletSpec, callee: CmdletSpec, binding: Binding) -> dict[str, Any]:

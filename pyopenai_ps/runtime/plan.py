@@ -25,6 +25,7 @@ from ..errors import ConfigurationError, MissingValueError
 from ..spec.model import CmdletSpec
 from ..spec.operation import FilePart, SetOperation, ValueSource
 from .multipart import FilePayload, MultipartBody, ProgressCallback, file_payload
+from ..spec.properties import MISSING, get_property
 from .output import PSObject
 from .settings import ClientSettings, checked_base
 from .values import NOTHING, Context, encode_json, evaluate, holds, json_body
@@ -262,6 +263,23 @@ class RequestPlan:
         return url
 
 
+def _check_requirements(operation: SetOperation, binding: Binding) -> None:
+    """MissingValueError (this record only, nothing sent) when an object's field is not one of the values."""
+    context = Context(binding)
+    for requirement in operation.require:
+        if requirement.unless and holds(requirement.unless, context):
+            continue
+        found = evaluate(requirement.of, context)
+        value = None if found is NOTHING else get_property(found, requirement.field)
+        if value is MISSING or value is None:
+            continue  # an id without the object: nothing to check
+        if str(value) not in requirement.values:
+            message = requirement.message.replace("{" + requirement.field + "}", str(value))
+            identity = get_property(found, "id")
+            message = message.replace("{id}", "" if identity is MISSING else str(identity))
+            raise MissingValueError(message, setting=requirement.field)
+
+
 class PreparedCall:
     """The runtime's state for one binding: what it runs, how its output is made, its request plan."""
 
@@ -270,6 +288,8 @@ class PreparedCall:
     def __init__(self, spec: CmdletSpec, binding: Binding) -> None:
         self.binding = binding
         self.operation, self.preset = choose_operation(spec, binding)
+        if self.operation.require:
+            _check_requirements(self.operation, binding)
         output = self.operation.output
         self.make: Callable[[dict[str, Any]], PSObject] = PSObject.factory(output.type_name, output.timestamps)
         self._plan: RequestPlan | None = None
@@ -278,7 +298,7 @@ class PreparedCall:
     @property
     def returns_one(self) -> bool:
         """Whether a Python call returns one value (or None) rather than a list."""
-        return self.operation.returns not in ("page", "all")
+        return self.operation.returns not in ("page", "all", "events", "jsonl")
 
     def plan(self, settings: ClientSettings) -> RequestPlan:
         """The request plan for these settings (the last one, while base and organization are the same)."""

@@ -84,6 +84,7 @@ __all__ = [
     "Variant",
     "FollowUp",
     "FilePart",
+    "Requirement",
     "SetOperation",
     "Connection",
     "OperationSpec",
@@ -91,12 +92,12 @@ __all__ = [
     "RETURNS",
 ]
 
-RETURNS = ("object", "page", "all", "none", "bytes", "text", "events")
+RETURNS = ("object", "page", "all", "none", "bytes", "text", "events", "jsonl")
 _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SET_KEYS = {"method", "path", "path_values", "query", "headers", "returns", "pagination", "more_warning",
              "redirect", "output", "body", "form", "variants", "then", "out_file", "messages", "poll", "events",
-             "steps", "start"}
+             "steps", "start", "collect", "require"}
 _VARIANT_KEYS = {"when", "method", "path", "path_values", "returns", "query", "body"}
 
 
@@ -182,6 +183,20 @@ class SetOperation:
     #: Other cmdlets run in turn instead of a request (``path`` is then empty).
     steps: tuple[Step, ...] = ()
     start: ValueSource | None = None
+    #: The parameter whose values every pipeline record adds to, for one request after the last record.
+    collect: str | None = None
+    require: tuple[Requirement, ...] = ()
+
+
+@attrs.frozen
+class Requirement:
+    """Before sending: a field of an object must be one of some values (``unless`` a parameter is set)."""
+
+    of: ValueSource
+    field: str
+    values: tuple[str, ...]
+    message: str
+    unless: tuple[Condition, ...] = ()
 
 
 @attrs.frozen
@@ -463,4 +478,33 @@ def _set_operation(
         events=parse_events(data["events"], parameters, field) if "events" in data else None,
         steps=steps,
         start=parse_source(data["start"], parameters, f"operation.{field}.start") if "start" in data else None,
+        collect=_collect(data.get("collect"), parameters, field),
+        require=tuple(_requirement(r, parameters, f"{field}.require.{i}")
+                      for i, r in enumerate(_list(data.get("require", []), f"{field}.require"))),
+    )
+
+
+def _collect(raw: Any, parameters: set[str], field: str) -> str | None:
+    if raw is not None and raw not in parameters:
+        raise _fail(f"no parameter named '{raw}'", f"{field}.collect")
+    return raw if raw is None else str(raw)
+
+
+def _list(raw: Any, field: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise _fail("expected a list", field)
+    return raw
+
+
+def _requirement(raw: Any, parameters: set[str], field: str) -> Requirement:
+    data = _keys(raw, {"of", "field", "in", "unless", "message"}, field)
+    values = data.get("in")
+    if not isinstance(values, list) or not values or not isinstance(data.get("field"), str):
+        raise _fail("a requirement needs 'of' (a value source), 'field' and 'in' (a list of values)", field)
+    if not isinstance(data.get("message"), str):
+        raise _fail("a requirement needs 'message', the error when it is not met", field)
+    return Requirement(
+        of=parse_source(data["of"], parameters, f"operation.{field}.of"),
+        field=data["field"], values=tuple(str(v) for v in values), message=data["message"],
+        unless=parse_condition(data["unless"], parameters, f"operation.{field}.unless") if "unless" in data else (),
     )

@@ -9,9 +9,11 @@ where that is what the transform means.
 from __future__ import annotations
 
 import base64
+import json
 import mimetypes
 import os
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from ..errors import ConfigurationError
@@ -72,6 +74,28 @@ def _string(value: Any) -> Any:
     return str(value)
 
 
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    return value
+
+
+def _jsonl(value: Any) -> Any:
+    """Records (mappings, or JSON text lines) as the bytes of a JSON Lines file, one record a line."""
+    records = value if isinstance(value, (list, tuple)) else [value]
+    lines = []
+    for record in records:
+        if isinstance(record, str):
+            lines.append(record.strip())
+        else:
+            lines.append(json.dumps(_json_ready(record), ensure_ascii=False, separators=(",", ":")))
+    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+
+
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "lowercase": _text_transform(str.lower),
     "uppercase": _text_transform(str.upper),
@@ -79,6 +103,7 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "type_object": _type_object,
     "data_url": _data_url,
     "string": _string,
+    "jsonl": _jsonl,
 }
 
 

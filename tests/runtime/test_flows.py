@@ -265,3 +265,71 @@ class TestStepsAndDerived:
         echo.answer(self._thing("thread_0", "t"))
         got = ps.get_command("Get-StepThing")(id="thread_0", primitive=True)
         assert got.Parts == [] and len(echo.seen) == 1
+
+
+COLLECT = """
+name: Start-Collected
+parameters:
+  - {name: InputObject, type: "Object[]", position: 0, mandatory: true, pipeline: [ByValue]}
+  - {name: Force, type: Switch}
+  - include: _connection
+operation:
+  sets:
+    __AllParameterSets:
+      method: POST
+      path: /uploads
+      collect: InputObject
+      form:
+        file: {file: {parameter: InputObject, transform: jsonl}, filename: {value: batch.jsonl}}
+"""
+REQUIRE = """
+name: Stop-Checked
+parameters:
+  - {name: InputObject, type: Object, position: 0, mandatory: true, pipeline: [ByValue]}
+  - {name: Force, type: Switch}
+  - include: _connection
+operation:
+  sets:
+    __AllParameterSets:
+      method: POST
+      path: /things/{id}/cancel
+      path_values: {id: {read_id: InputObject, keys: [id]}}
+      require:
+        - of: {parameter: InputObject}
+          field: status
+          in: [queued, in_progress]
+          unless: Force
+          message: Cannot cancel {id} with status {status}.
+"""
+JSONL = """
+name: Get-Lines
+parameters:
+  - include: _connection
+operation:
+  sets:
+    __AllParameterSets: {path: /files/out/content, returns: jsonl, output: {type_name: Test.Line}}
+"""
+
+
+class TestCollectRequireAndJsonLines:
+    def test_records_are_collected_into_one_request(self, echo):
+        collect = Command(load_spec_text(COLLECT))
+        collect.pipe([{"custom_id": "a", "body": {"n": 1}}, {"custom_id": "b"}, "{\"custom_id\": \"c\"}"])
+        assert len(echo.seen) == 1
+        assert b'{"custom_id":"a","body":{"n":1}}\n{"custom_id":"b"}\n{"custom_id": "c"}\n' in echo.last.body
+        assert b'filename="batch.jsonl"' in echo.last.body
+
+    def test_a_requirement_not_met_sends_nothing_for_that_record(self, echo):
+        stop = Command(load_spec_text(REQUIRE))
+        errors: list = []
+        out = stop.pipe([{"id": "b_1", "status": "completed"}, {"id": "b_2", "status": "queued"}, "b_3"],
+                        error_action="SilentlyContinue", error_variable=errors)
+        assert [s.path for s in echo.seen] == ["/v1/things/b_2/cancel", "/v1/things/b_3/cancel"]
+        assert len(out) == 2 and str(errors[0]) == "Cannot cancel b_1 with status completed."
+        stop({"id": "b_4", "status": "completed"}, force=True)
+        assert echo.last.path == "/v1/things/b_4/cancel"
+
+    def test_json_lines_become_one_object_a_line(self, echo):
+        echo.answer(Answer(body=b'{"id": "l1"}\n\n{"id": "l2"}\n', headers={"Content-Type": "application/jsonl"}))
+        lines = Command(load_spec_text(JSONL))()
+        assert [line.id for line in lines] == ["l1", "l2"] and lines[0].type_names[0] == "Test.Line"
