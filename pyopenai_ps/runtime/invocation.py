@@ -291,7 +291,11 @@ def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, 
         invocation = template.again()
     else:
         invocation = Invocation(command, args, kwargs, lookup=lookup)
-        prepared = invocation.prepare(next(invocation.bindings()))
+        try:
+            prepared = invocation.prepare(next(invocation.bindings()))
+        except MissingValueError as error:
+            invocation.reporter.error(error)  # raised under -ErrorAction Stop (the default)
+            return None
         if key is not None:
             RECENT_CALLS.put(key, invocation, prepared)
     results = list(invocation.execute(prepared))
