@@ -78,6 +78,8 @@ class _Sender:
         headers: dict[str, Any] = {**plan.headers, **added}
         if headers.get(KEY_SLOT) == "":  # not replaced by the extra headers
             headers[KEY_SLOT] = "Bearer " + self.settings.api_key.reveal()
+        if getattr(reporter, "debug_requested", False):
+            headers.setdefault("OpenAI-Debug", "true")  # -Debug asks the API for its debug details, as PSOpenAI does
         if reporter.verbose_enabled or reporter.debug_enabled:
             reporter.verbose(self.redact(f"{method} {url}"))
         if reporter.debug_enabled:

@@ -144,7 +144,7 @@ def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
     return ClientSettings(
         _api_key(key, key_from, connection.api_key),
         DEFAULT_API_BASE if base is None else str(base),
-        None if org in (None, "") else str(org),
+        None if org is None or not str(org).strip() else str(org).strip(),  # PSOpenAI trims it
         float(timeout) if timeout else None,
         int(retries or 0),
         dict(extra_query) if extra_query else None,
