@@ -24,7 +24,7 @@ from ..pslang.parser import NO_ARGUMENT, ParameterToken
 from ..secure import mask_key_shapes
 from ..spec.model import NO_DEFAULT, CmdletSpec
 from ..spec.properties import property_map
-from .compiled import CompiledCommand, CompiledParameter, compile_spec
+from .compiled import CompiledParameter, compile_spec
 from .records import as_records
 from .result import NO_INPUT, Binding
 
