@@ -33,6 +33,7 @@ from .errors import (
     UsageError as UsageError,
     WaitTimeoutError as WaitTimeoutError,
 )
+from .runtime import settings as _settings
 from .runtime.command import Command as Command
 from .runtime.common import variables as variables
 from .runtime.output import PSObject as PSObject
