@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from ..errors import PaginationError, ResponseFormatError
+from ..errors import (
+    APIConnectionError,
+    APITimeoutError,
+    PaginationError,
+    PSOpenAIError,
+    QuotaLimitExceededError,
+    RateLimitExceededError,
+    ResponseFormatError,
+)
 from ..http.answers import HTTPResult
 from ..http.retry import RetryEvent
 from ..http.transport import Transport
@@ -75,9 +83,19 @@ class _Sender:
             if verbose:
                 reporter.verbose(self.redact(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}"))
 
-        result = self.transport.send(method, url, headers=headers, timeout=settings.timeout,
-                                     max_retries=settings.max_retries, on_retry=on_retry, redactor=self.redact)
-        del headers  # the clear key lives no longer than the request
+        try:
+            result = self.transport.send(method, url, headers=headers, timeout=settings.timeout,
+                                         max_retries=settings.max_retries, on_retry=on_retry, redactor=self.redact)
+        except (RateLimitExceededError, APIConnectionError) as error:
+            if isinstance(error, APIConnectionError):  # the URL tried may carry a key in its query
+                error.url = self.redact(error.url) if error.url else error.url
+                error.message = self.redact(error.message)
+            hint = _hint(error, settings)
+            if hint:
+                _add_hint(error, self.redact(hint))
+            raise
+        finally:
+            del headers  # the clear key lives no longer than the request
         if verbose:
             reporter.verbose(
                 f"{result.status} {result.reason} ({len(result.body)} bytes, request id {result.request_id or '-'}) "
@@ -88,6 +106,39 @@ class _Sender:
             body = result.body.decode("utf-8", "replace")[:DEBUG_BODY_CHARS]
             reporter.debug(self.redact("Response body: " + body))
         return result, result.json()
+
+
+def _add_hint(error: PSOpenAIError, hint: str) -> None:
+    error.hint = hint  # type: ignore[attr-defined]
+    error.message = f"{error.message} {hint}"
+    error.args = (error.message,)
+
+
+def _hint(error: PSOpenAIError, settings: ClientSettings) -> str | None:
+    """What to try next, naming the parameters through the spec's connection roles."""
+    names = settings.names
+    if isinstance(error, RateLimitExceededError) and not isinstance(error, QuotaLimitExceededError):
+        if not names.max_retries:
+            return None
+        from .functions import keyword_name
+
+        how = f"-{names.max_retries} N (Python: {keyword_name(names.max_retries)}=N)"
+        if settings.max_retries:
+            return f"It was retried {settings.max_retries} time(s); a larger {how} waits longer."
+        return f"Rate limits pass: give {how} to retry after the wait the server asks for."
+    if isinstance(error, APIConnectionError) and not isinstance(error, APITimeoutError) and not error.connected:
+        return f"Check the API base {settings.api_base}: {_base_origin(settings)}."
+    return None
+
+
+def _base_origin(settings: ClientSettings) -> str:
+    source = settings.base_source
+    parameter = f"-{settings.names.api_base}" if settings.names.api_base else "the API base parameter"
+    if source == "default":
+        return f"it is the default, used when neither {parameter} nor OPENAI_API_BASE is set"
+    if source == "parameter":
+        return f"it came from {parameter}, which overrides OPENAI_API_BASE"
+    return f"it came from {source}"
 
 
 def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> ResponseFormatError:
