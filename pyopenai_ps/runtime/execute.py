@@ -138,7 +138,7 @@ def _base_origin(settings: ClientSettings) -> str:
         return f"it is the default, used when neither {parameter} nor OPENAI_API_BASE is set"
     if source == "parameter":
         return f"it came from {parameter}, which overrides OPENAI_API_BASE"
-    return f"it came from {source}"
+    return f"it came from {'the ' if source.startswith('environment') else ''}{source}"
 
 
 def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> ResponseFormatError:
