@@ -174,7 +174,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # not a file (a caller's stream): nothing to do
         pass
 
 
@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130
+    except BrokenPipeError:  # the reader went away (``demo | head``): quietly, like the listings
+        _silence_stdout()
+        return EXIT_FAILED
     except UsageError as error:
         sys.stderr.write(f"{error.where}: {error}\n")
         if error.where == PROG:

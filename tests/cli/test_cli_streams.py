@@ -247,3 +247,25 @@ def test_the_key_never_appears(srv, args, fault):
         assert key not in done.stdout
         assert key not in done.stderr
         assert key[6:-2] not in done.stderr  # not even the masked middle
+
+
+class _ClosedPipe:
+    """stdout whose reader has gone away."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("args", [["demo"], ["--list"], ["help", "Get-ThreadRun", "-Full"]])
+def test_a_closed_reader_ends_the_tools_own_commands_quietly(monkeypatch, capsys, args):
+    from pyopenai_ps.cli import main
+
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(args) == 1
+    assert capsys.readouterr().err == ""  # no traceback
