@@ -122,7 +122,8 @@ def json_lines(text: str) -> list[dict]:
 
 
 def run_on_terminal(args: list[str], env: dict[str, str], *, stderr_pipe: bool = False,
-                    timeout: float = TIMEOUT, term: str = "dumb", columns: int = 120) -> tuple[int, str, str]:
+                    timeout: float = TIMEOUT, term: str = "dumb", columns: int = 120,
+                    cwd: str | os.PathLike | None = None) -> tuple[int, str, str]:
     """Run with stdout (and stderr unless ``stderr_pipe``) on a pseudo-terminal; read it to the end.
 
     ``TERM`` is ``dumb`` (no colours) unless ``term`` says otherwise; the width is ``columns``.
@@ -132,7 +133,7 @@ def run_on_terminal(args: list[str], env: dict[str, str], *, stderr_pipe: bool =
     master, slave = pty.openpty()
     env = {**env, "TERM": term, "COLUMNS": str(columns)}
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=slave,
-                            stderr=subprocess.PIPE if stderr_pipe else slave, env=env, close_fds=True)
+                            stderr=subprocess.PIPE if stderr_pipe else slave, env=env, close_fds=True, cwd=cwd)
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + timeout

@@ -123,7 +123,7 @@ def test_a_quota_429_is_not_helped_by_retrying(api):
     assert "retry" not in str(info.value).split("Error: ", 1)[1].lower().replace("retried", "")
 
 
-def test_the_hint_follows_a_renamed_retry_parameter(api, tmp_path):
+def test_the_hint_follows_a_renamed_retry_parameter(api, tmp_path, scratch_registry):
     spec = tmp_path / "Get-Gadget.yaml"
     spec.write_text(textwrap.dedent("""\
         name: Get-Gadget
