@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from .views import format_list
-
 __all__ = ["PSObject", "wrap", "DateForm", "DEFAULT_DATES"]
 
 #: How a plain copy writes timestamps: ISO 8601 text, the epoch seconds sent, or datetimes.
@@ -188,6 +186,8 @@ class PSObject(Mapping[str, Any]):
 
     def __str__(self) -> str:
         """PowerShell's list view of the object (``print(run)``)."""
+        from .views import format_list  # only when printed: creating objects stays cheap
+
         return format_list([self]).rstrip("\n")
 
     def __repr__(self) -> str:

@@ -17,10 +17,8 @@ properties, anything else as one ``Value``.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from fnmatch import fnmatchcase
 from typing import Any
 
 __all__ = ["format_list", "format_table", "TableView", "select_properties", "property_names", "json_line",
@@ -77,6 +75,8 @@ def property_names(item: Any, wanted: Sequence[str] | None) -> list[str]:
     keys = [str(k) for k in item]
     if not wanted:
         return keys
+    from fnmatch import fnmatchcase  # only for wildcards
+
     names: list[str] = []
     for name in wanted:
         if _is_pattern(name):
@@ -108,6 +108,8 @@ def select_properties(item: Any, wanted: Sequence[str] | None = None) -> list[tu
 
 def _wrapped(text: str, room: int) -> list[str]:
     """A value's lines, each cut to ``room`` characters (at a space when there is one)."""
+    import textwrap  # only when a value needs wrapping
+
     lines: list[str] = []
     for line in text.split("\n") or [""]:
         lines.extend(textwrap.wrap(line, width=room, break_long_words=True, break_on_hyphens=False,

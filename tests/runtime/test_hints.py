@@ -155,3 +155,10 @@ def test_the_command_line_shows_the_429_hint(server):
     assert done.stderr.startswith("Get-ThreadRun: OpenAI API returned an 429 (Too Many Requests) Error: ")
     assert done.stderr.endswith("Rate limits pass: give -MaxRetryCount N (Python: max_retry_count=N) to retry after "
                                 "the wait the server asks for.\n")
+
+
+def test_a_key_in_the_url_tried_is_masked(no_settings):
+    base = refused_base()
+    error = connection_error(api_base=base, additional_query={"key": KEY})
+    assert error.url.startswith(f"{base}/threads/thread_abc123/runs/run_abc123?key=")
+    assert KEY not in error.url and KEY not in str(error)
