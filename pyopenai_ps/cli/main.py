@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_FAILED
     except UsageError as error:
-        sys.stderr.write(f"{error.where}: {error}\n")
+        from .streams import ERROR_STYLE, colour_for, paint
+
+        sys.stderr.write(paint(f"{error.where}: {error}", ERROR_STYLE, colour_for(sys.stderr)) + "\n")
         if error.where == PROG:
             sys.stderr.write(f"Try '{PROG} --help' for more information.\n")
         return EXIT_USAGE

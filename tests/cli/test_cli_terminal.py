@@ -103,6 +103,13 @@ def test_errors_warnings_and_verbose_lines_take_powershell_7_colours(srv):
     assert objects and not any("\x1b[" in line for line in objects)  # the objects themselves are not coloured
 
 
+def test_usage_errors_are_coloured_too(srv):
+    code, out, _ = run_on_terminal([*cli(), "--format", "xml", "Get-ThreadRun"], environment(srv.base_url),
+                                   term="xterm")
+    assert code == 2
+    assert out.startswith(ERROR_RED + "pyopenai-ps: unknown format 'xml': use list, table, json or jsonl.\x1b[0m\n")
+
+
 @pytest.mark.parametrize("setting", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "TERM=dumb"])
 def test_no_colour_when_asked(srv, setting):
     env = {**environment(srv.base_url), **setting}
