@@ -261,9 +261,14 @@ class MissingValueError(ConfigurationError):
 
 
 class APIError(PSOpenAIError):
-    """The API answered with an error, answered something unreadable, or did not answer."""
+    """The API answered with an error, answered something unreadable, or did not answer.
+
+    ``hint``, when set, is what to try next (also the end of the message): the retry parameter
+    after a 429, the API base and where it came from after a failed connection.
+    """
 
     error_id = "APIError"
+    hint: str | None = None
 
 
 class APIRequestError(APIError):

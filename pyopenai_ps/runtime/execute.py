@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 from ..errors import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     PaginationError,
-    PSOpenAIError,
     QuotaLimitExceededError,
     RateLimitExceededError,
     ResponseFormatError,
@@ -108,13 +108,13 @@ class _Sender:
         return result, result.json()
 
 
-def _add_hint(error: PSOpenAIError, hint: str) -> None:
-    error.hint = hint  # type: ignore[attr-defined]
+def _add_hint(error: APIError, hint: str) -> None:
+    error.hint = hint
     error.message = f"{error.message} {hint}"
     error.args = (error.message,)
 
 
-def _hint(error: PSOpenAIError, settings: ClientSettings) -> str | None:
+def _hint(error: APIError, settings: ClientSettings) -> str | None:
     """What to try next, naming the parameters through the spec's connection roles."""
     names = settings.names
     if isinstance(error, RateLimitExceededError) and not isinstance(error, QuotaLimitExceededError):
