@@ -265,9 +265,14 @@ class MissingValueError(ConfigurationError):
 
 
 class APIError(PSOpenAIError):
-    """The API answered with an error, answered something unreadable, or did not answer."""
+    """The API answered with an error, answered something unreadable, or did not answer.
+
+    ``hint``, when set, is what to try next (also the end of the message): the retry parameter
+    after a 429, the API base and where it came from after a failed connection.
+    """
 
     error_id = "APIError"
+    hint: str | None = None
 
 
 class APIRequestError(APIError):
@@ -330,12 +335,21 @@ class QuotaLimitExceededError(RateLimitExceededError):
 
 
 class APIConnectionError(APIError):
-    """The request never got a (complete) answer: refused, reset or dropped connection."""
+    """The request never got a (complete) answer: refused, reset or dropped connection.
+
+    ``url`` is the URL tried (without any credentials), ``reason`` why in a few words
+    ("connection refused", "name not resolved: ...", "TLS certificate not trusted: ..."), and
+    ``connected`` False when no connection was made at all (a wrong address, port, name or
+    certificate), True when an answer was cut short.
+    """
 
     error_id = "APIConnectionError"
 
-    def __init__(self, message: str, *, url: str | None = None) -> None:
+    def __init__(self, message: str, *, url: str | None = None, reason: str | None = None,
+                 connected: bool = True) -> None:
         self.url = url
+        self.reason = reason
+        self.connected = connected
         super().__init__(message)
 
 
@@ -344,9 +358,10 @@ class APITimeoutError(APIConnectionError):
 
     error_id = "APITimeoutError"
 
-    def __init__(self, message: str, *, url: str | None = None, timeout: float | None = None) -> None:
+    def __init__(self, message: str, *, url: str | None = None, timeout: float | None = None,
+                 reason: str | None = None) -> None:
         self.timeout = timeout
-        super().__init__(message, url=url)
+        super().__init__(message, url=url, reason=reason)
 
 
 class ResponseFormatError(APIError):

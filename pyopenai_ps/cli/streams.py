@@ -1,7 +1,10 @@
-"""The command line's streams: records from standard input, output views, progress and messages.
+"""The command line's streams: records from standard input, progress and messages (the output
+formats are in :mod:`.writers`).
 
 Everything writes to ``sys.stdout``/``sys.stderr`` as they are at call time, so a test or a caller
-that swaps them sees the output.
+that swaps them sees the output.  On a terminal, errors, warnings and VERBOSE/DEBUG lines take
+PowerShell 7's colours (bold red, bold yellow); ``NO_COLOR`` (any non-empty value), ``TERM=dumb``
+or a stderr that is not a terminal turns colour off.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from typing import Any, TextIO
 
 from ..errors import InputFormatError
 from ..runtime.common import labelled
-from ..runtime.views import format_list, format_table, json_line, show_value
 from ..secure import Redactor
 
-__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "make_writer"]
+__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "colour_for", "paint", "ERROR_STYLE",
+           "WARNING_STYLE", "VERBOSE_STYLE"]
 
 
 # --- standard input ---------------------------------------------------------------------------
@@ -27,7 +30,8 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
 
     A JSON array yields its items; any other JSON value (one a line, or spread
     over several lines as ``jq`` prints it) is one record; any other non-blank
-    line is one string.  Records are yielded as soon as they are complete, so
+    line is one string.  A line that starts with ``{`` or ``[`` is JSON: if it
+    does not parse, that is an :class:`InputFormatError`, not a string.  Records are yielded as soon as they are complete, so
     ``a | b`` streams instead of waiting for ``a`` to finish.
     """
     import json
@@ -55,13 +59,11 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
             try:
                 value, end = decoder.raw_decode(buffer, start)
             except json.JSONDecodeError as exc:
-                if exc.pos < len(buffer.rstrip()):  # not merely unfinished
-                    if number == first_line:
-                        yield buffer.strip()  # a lone line such as '{abc}' is a string, like any other line
-                        buffer = ""
-                        break
+                if exc.pos < len(buffer.rstrip()):  # not merely unfinished: a line that starts with { or [ is JSON
+                    line_no = first_line + exc.lineno - 1
                     raise InputFormatError(
-                        f"Standard input is not valid JSON in the value starting on line {first_line}: {exc.msg}."
+                        f"Standard input is not valid JSON in the value starting on line {first_line}: "
+                        f"{exc.msg} (line {line_no}, column {exc.colno})."
                     ) from None
                 break  # wait for the next line
             buffer = buffer[end:]
@@ -138,8 +140,40 @@ class Scrubber:
         return self.redactor.text(text)
 
 
+# PowerShell 7's $PSStyle.Formatting defaults for these streams.
+ERROR_STYLE = "\x1b[31;1m"
+WARNING_STYLE = "\x1b[33;1m"
+VERBOSE_STYLE = "\x1b[33;1m"
+_RESET = "\x1b[0m"
+
+
+def colour_for(stream: Any) -> bool:
+    """Whether lines written to ``stream`` get colours: a terminal, no NO_COLOR, TERM not dumb."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def paint(text: str, style: str, on: bool) -> str:
+    """``text`` in ``style`` when ``on`` (each line on its own, so a pager keeps the colour)."""
+    if not on or not text:
+        return text
+    return "\n".join(f"{style}{line}{_RESET}" if line else line for line in text.split("\n"))
+
+
+def _style(level: int) -> str:
+    if level >= logging.ERROR:
+        return ERROR_STYLE
+    return WARNING_STYLE if level >= logging.WARNING else VERBOSE_STYLE
+
+
 class Messages(logging.Handler):
-    """The ``pyopenai_ps`` logger's records on stderr with PowerShell's stream labels.
+    """The ``pyopenai_ps`` logger's records on stderr with PowerShell's stream labels (and colours).
 
     The runtime logs -ErrorAction Continue errors already as ``Command: message``,
     so errors are written as they are; they are counted for the exit code.
@@ -155,9 +189,9 @@ class Messages(logging.Handler):
         try:
             if record.levelno >= logging.ERROR:
                 self.errors += 1
-            text = labelled(record)
+            text = self.scrub(labelled(record))
             self.progress.clear()
-            sys.stderr.write(self.scrub(text) + "\n")
+            sys.stderr.write(paint(text, _style(record.levelno), colour_for(sys.stderr)) + "\n")
             sys.stderr.flush()
         except Exception:  # a broken stderr must not stop the command
             self.handleError(record)
@@ -185,92 +219,3 @@ _INSTALLED: list[Messages] = []
 def uninstall_all() -> None:
     while _INSTALLED:
         _INSTALLED.pop().uninstall()
-
-
-# --- output -----------------------------------------------------------------------------------
-
-
-class _Writer:
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-        self.count = 0
-
-    def _out(self, text: str) -> None:
-        if self.progress.width and sys.stdout.isatty():
-            self.progress.clear()  # the same screen: do not write over the progress line
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-    def write(self, item: Any) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _JsonLines(_Writer):
-    def __init__(self, progress: Any) -> None:
-        super().__init__(progress)
-        self.json_line = json_line
-
-    def write(self, item: Any) -> None:
-        self._out(self.json_line(item) + "\n")
-        self.count += 1
-
-
-class _JsonArray(_JsonLines):
-    """One JSON array, written as items arrive and closed even when a later item fails."""
-
-    def write(self, item: Any) -> None:
-        self._out(("[\n" if self.count == 0 else ",\n") + self.json_line(item))
-        self.count += 1
-
-    def close(self) -> None:
-        self._out("\n]\n" if self.count else "[]\n")
-
-
-class _ListView(_Writer):
-    def write(self, item: Any) -> None:
-        self._out(("\n" if self.count else "") + format_list([item]))
-        self.count += 1
-
-
-class _TableView(_Writer):
-    """A table needs every row for its widths, so it is written at the end."""
-
-    def __init__(self, progress: Any) -> None:
-        super().__init__(progress)
-        self.items: list[Any] = []
-
-    def write(self, item: Any) -> None:
-        self.items.append(item)
-
-    def close(self) -> None:
-        if not self.items:
-            return
-        import shutil
-
-        width = shutil.get_terminal_size((120, 24)).columns
-        self._out(format_table(self.items, table_columns(self.items, width)))
-
-
-def table_columns(items: list[Any], width: int, clip: int = 40) -> list[str]:
-    """The first object's properties that fit in ``width``, as PowerShell's table view drops the rest."""
-    from collections.abc import Mapping
-
-    first = items[0]
-    names = [str(k) for k in first] if isinstance(first, Mapping) else ["Value"]
-    columns: list[str] = []
-    used = 0
-    for name in names:
-        values = (item.get(name) if isinstance(item, Mapping) else item for item in items)
-        column = max(len(name), *(min(len(show_value(v)), clip) for v in values))
-        if columns and used + 1 + column > width:
-            break
-        used += column + (1 if columns else 0)
-        columns.append(name)
-    return columns
-
-
-def make_writer(fmt: str, progress: Any) -> _Writer:
-    return {"list": _ListView, "table": _TableView, "json": _JsonArray, "jsonl": _JsonLines}[fmt](progress)

@@ -307,7 +307,7 @@ class PreparedCall:
         if plan is not None and self._plan_for == key:
             return plan
         base = settings.api_base
-        if settings.base_source != "parameter":
+        if settings.base_source not in ("parameter", "default"):
             base = checked_base(base, settings.base_source)  # a global or environment value: check it once
         plan = RequestPlan(self.operation, self.binding, settings, base, self.preset)
         self._plan, self._plan_for = plan, key

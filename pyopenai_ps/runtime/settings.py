@@ -79,7 +79,7 @@ class ClientSettings:
         max_retries: int = 0,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, Any] | None = None,
-        base_source: str = "parameter",
+        base_source: str = "parameter",  # or "default", "pyopenai_ps.OPENAI_API_BASE", "environment variable ..."
         names: Connection | None = None,
     ) -> None:
         self.api_key = api_key
@@ -149,7 +149,7 @@ def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
         int(retries or 0),
         dict(extra_query) if extra_query else None,
         dict(extra_headers) if extra_headers else None,
-        base_from if base is not None else "parameter",
+        base_from if base is not None else "default",
         connection,
     )
 

@@ -156,10 +156,11 @@ _HELP: dict[str, str] = {}
 
 
 def help_text(name: str) -> str:
-    """``pyopenai-ps <name> -?`` (the package's help for a cmdlet), run once per cmdlet."""
+    """``pyopenai-ps help <name> -Full`` (the package's help for a cmdlet, with the syntax blocks as
+    the help files lay them out), run once per cmdlet."""
     if name not in _HELP:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-        done = subprocess.run([*_cli(), name, "-?"], capture_output=True, text=True, timeout=60, env=env,
+        done = subprocess.run([*_cli(), "help", name, "-Full"], capture_output=True, text=True, timeout=60, env=env,
                               stdin=subprocess.DEVNULL)
         assert done.returncode == 0, done.stderr
         _HELP[name] = done.stdout
