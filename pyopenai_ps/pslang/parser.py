@@ -29,10 +29,12 @@ from .lexer import (
     bare_value,
     double_quoted,
     fail,
+    UnsetVariable,
     hashtable_key,
     is_variable_start,
     number,
     param_start,
+    plain,
     redirection_check,
     shown,
     single_quoted,
@@ -47,6 +49,7 @@ from .lexer import (
 )
 from .._sentinel import Sentinel
 from ..errors import LineSyntaxError
+from ..spec.properties import Hashtable
 
 __all__ = [
     "NO_ARGUMENT",
@@ -56,6 +59,8 @@ __all__ = [
     "parse_line",
     "parse_value",
     "LineSyntaxError",
+    "UnsetVariable",
+    "Hashtable",
 ]
 
 
@@ -120,6 +125,40 @@ def parse_value(text: str) -> Any:
     return value
 
 
+_FILTER_HINT = (
+    "filter the objects in Python instead, for example "
+    "[run for run in pyopenai_ps.invoke(\"Get-ThreadRun -Thread thread_abc123 -All\") if run.status == 'completed']."
+)
+_LOOP_HINT = (
+    "pipe the values straight into the cmdlet instead ('thread_a','thread_b' | Get-ThreadRun): it binds each one "
+    "as its input; or loop in Python: [pyopenai_ps.get_thread_run(t) for t in ids]."
+)
+_SHAPE_HINT = "work on the returned objects in Python instead (sorted(), a comprehension, len(), ...)."
+#: PowerShell's own cmdlets (and their aliases) a line may try to use, and what to do instead.
+_SHELL_CMDLETS = {
+    **{name: ("Where-Object", _FILTER_HINT) for name in ("where-object", "where", "?")},
+    **{name: ("ForEach-Object", _LOOP_HINT) for name in ("foreach-object", "foreach", "%")},
+    **{name: (canonical, _SHAPE_HINT) for canonical, names in (
+        ("Select-Object", ("select-object", "select")),
+        ("Sort-Object", ("sort-object", "sort")),
+        ("Group-Object", ("group-object", "group")),
+        ("Measure-Object", ("measure-object", "measure")),
+        ("Format-Table", ("format-table", "ft")),
+        ("Format-List", ("format-list", "fl")),
+        ("Out-File", ("out-file",)),
+        ("Select-String", ("select-string", "sls")),
+    ) for name in names},
+}
+
+
+def _refuse_shell_cmdlet(name: str, index: int) -> None:
+    found = _SHELL_CMDLETS.get(name.lower())
+    if found is not None:
+        canonical, hint = found
+        fail(f"{canonical} is PowerShell's, not a cmdlet of this package, and script blocks cannot run here: {hint}",
+             f"command {canonical}", index)
+
+
 _END_OF_PARAMETERS: Any = object()
 _MAX_DEPTH = 64
 
@@ -151,7 +190,7 @@ class _Parser:
                 fail("A line must start with a command name (or a value piped into one), not a parameter.",
                      "parameter without a command", start)
             value, _ = self.value_list(expression=True)
-            records = tuple(value) if isinstance(value, list) else (value,)
+            records = tuple(value) if isinstance(value, list) else (plain(value),)
             self.i = skip_spaces(s, self.i)
             if not s.startswith("|", self.i):
                 if self.i < n and s[self.i] not in NEWLINES and s[self.i] not in ";#":
@@ -198,6 +237,7 @@ class _Parser:
         s, n = self.s, self.n
         start = self.i
         name, self.i, _ = word(s, start)
+        _refuse_shell_cmdlet(name, start)
         arguments: list[Any] = []
         parameters = True
         while True:
@@ -253,13 +293,13 @@ class _Parser:
         j = skip_spaces(s, self.i)
         if not s.startswith(",", j):
             return first, False
-        items = [first]
+        items = [plain(first)]
         while s.startswith(",", j):
             k = skip_blank(s, j + 1)  # a list may continue on the next line
             if k >= n or s[k] in "|;)},":
                 fail("A value is missing after this ','.", "trailing comma", j)
             self.i = k
-            items.append(self.value(expression))
+            items.append(plain(self.value(expression)))
             j = skip_spaces(s, self.i)
         return items, True
 
@@ -294,7 +334,7 @@ class _Parser:
             table = self.hashtable(k)
             if not as_object:
                 return table
-            record = types.SimpleNamespace()
+            record = types.SimpleNamespace()  # [pscustomobject]: one property per key
             record.__dict__.update((str(key), value) for key, value in table.items())
             return record
         if s.startswith("(", i + 1):
@@ -313,14 +353,17 @@ class _Parser:
             if isinstance(value, list):
                 items.extend(value)  # @(@(1,2)) is 1,2 in PowerShell too
             else:
-                items.append(value)
+                items.append(plain(value))
             j = self.item(self.i, i, ")", after_value=True)
         return items
 
-    def hashtable(self, i: int) -> dict[Any, Any]:
-        """@{ key = value; ... }; keys are unique ignoring case, as in PowerShell."""
+    def hashtable(self, i: int) -> Hashtable:
+        """@{ key = value; ... }; keys are unique ignoring case, as in PowerShell.
+
+        A :class:`Hashtable` (a dict): its keys are no properties for ByPropertyName binding.
+        """
         s = self.s
-        table: dict[Any, Any] = {}
+        table = Hashtable()
         seen = set()
         j = self.open(i)
         while j is not None:
@@ -338,7 +381,8 @@ class _Parser:
                 fail("Duplicate keys are not allowed in a hashtable (keys ignore case).",
                      f"duplicate key {label}" if label else "duplicate key", j)
             seen.add(identity)
-            table[key], _ = self.value_list(expression=True)
+            value, _ = self.value_list(expression=True)
+            table[key] = plain(value)
             j = self.item(self.i, i, "}", after_value=True)
         return table
 
