@@ -9,6 +9,7 @@ import pytest
 
 import pyopenai_ps
 from pyopenai_ps import SpecError
+from pyopenai_ps.runtime.command import Command
 from pyopenai_ps.runtime.registry import Registry, bundled_specs_dir
 from pyopenai_ps.spec import ALL_SETS, function_name_for
 from pyopenai_ps.spec.load import load_spec_file, load_spec_text
@@ -66,10 +67,19 @@ class TestRefused:
         err = refused(tmp_path, GOOD.replace("sets: [A]", "sets: [C]"))
         assert err.parameter == "First" and err.field == "sets" and "'C'" in str(err)
 
-    def test_two_parameters_on_one_position(self, tmp_path):
+    def test_two_parameters_on_one_position_load(self, tmp_path):
+        # PowerShell defines such a function without complaint (issue 13 item 11; refused before):
+        # only a positional argument that needs the position fails.
         text = GOOD + "  - {name: Third, type: String, position: 0, sets: [A]}\n"
-        err = refused(tmp_path, text)
-        assert err.parameter == "Third" and err.field == "position" and "First" in str(err)
+        command = Command(load_spec_file(write(tmp_path, text)))
+        assert command.bind(First="x").bound == {"First": "x"}
+        assert command.bind(First="x", Third="y").parameter_set == "A"
+        with pytest.raises(pyopenai_ps.ParameterBindingError) as info:
+            command.bind("x")
+        assert info.value.error_id == "AmbiguousPositionalParameterNoName"
+        assert set(info.value.parameters) == {"First", "Third"}
+        # once one of the two is named, the other holds the position alone
+        assert command.bind("y", first="x").bound == {"First": "x", "Third": "y"}
 
     def test_alias_clashing_with_a_parameter(self, tmp_path):
         err = refused(tmp_path, GOOD + "  - {name: Third, type: String, aliases: [first]}\n")
