@@ -30,6 +30,7 @@ from .messages import already_bound, ambiguous_set, clash_detail, named_not_foun
 from .positional import bind_positional, bind_remaining, report_leftover
 from .records import as_records
 from .result import NO_INPUT, Binding
+from .state import CommandLineState
 from .values import LINE, NOT_BOUND, PYTHON_KEYWORD, bind_value
 
 __all__ = ["Binder", "CommandLineState"]
@@ -40,19 +41,6 @@ _IMMUTABLE = (int, float, str, bool, bytes, type(None))
 
 def _squash(text: str) -> str:
     return text.replace("_", "").lower()
-
-
-class CommandLineState:
-    """What the command line bound; each pipeline record starts from a copy."""
-
-    __slots__ = ("bound", "valid")
-
-    def __init__(self, bound: dict[int, Any], valid: int) -> None:
-        self.bound = bound
-        self.valid = valid
-
-    def copy(self) -> CommandLineState:
-        return CommandLineState(dict(self.bound), self.valid)
 
 
 class Binder:

@@ -15,17 +15,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..errors import ParameterBindingError
 from ..secure import mask_key_shapes
+from ..spec.model import CmdletSpec
 from .arguments import NO_ARGUMENT, Argument, unset_variable_of
-from .compiled import CompiledParameter
+from .compiled import CompiledCommand, CompiledParameter
 from .messages import ambiguous_positional, ambiguous_set, named_not_found, positional_not_found
+from .state import CommandLineState
 from .values import NOT_BOUND, PYTHON_ARGUMENT
 
-if TYPE_CHECKING:
-    from .binder import Binder, CommandLineState
+
+class Binder(Protocol):
+    """What these stages need of the binder."""
+
+    spec: CmdletSpec
+    compiled: CompiledCommand
+
+    def bind_value(self, param: CompiledParameter, value: Any, *, coerce: bool, origin: int = ...) -> Any: ...
 
 __all__ = ["bind_positional", "bind_remaining", "report_leftover"]
 
