@@ -71,7 +71,7 @@ def _text_of(spec: EnumSpec, number: int) -> str:
     for name, value in spec.members:
         if value == number:
             return name
-    if not spec.flags:
+    if not spec.flags or number == 0:
         return str(number)
     remaining, chosen = number, []
     for name, value in sorted(spec.members, key=lambda member: -member[1]):

@@ -300,13 +300,13 @@ def integer_type(kind: str) -> ParamType:
             raise array_to_scalar(value, dotnet)
         if isinstance(value, bool):
             return int(value)
+        number = getattr(value, "enum_value", None)  # an enum value converts to its number
+        if isinstance(number, int):
+            return to_integer(number, kind, value)
         if isinstance(value, str):
             return _integer_from_text(value, kind)
         if isinstance(value, (int, float, decimal.Decimal)):
             return to_integer(value, kind, value)
-        number = getattr(value, "enum_value", None)  # an enum value converts to its number
-        if isinstance(number, int):
-            return to_integer(number, kind, value)
         raise cannot_convert_type(value, dotnet)
 
     return ParamType(kind, dotnet, "int", matches, convert, value_type=True, python_check=_python_number_check,

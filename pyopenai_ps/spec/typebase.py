@@ -94,6 +94,8 @@ _SHORT_NAMES: tuple[tuple[type, str], ...] = (
     (datetime.timedelta, "TimeSpan"),
     (SecureString, "SecureString"),
 )
+_SYSTEM_NAMES = frozenset({"Boolean", "String", "Double", "Single", "Decimal", "Object[]", "Byte[]", "DateTime",
+                           "TimeSpan", "BigInteger"})
 _NAMESPACES = {
     "Hashtable": "System.Collections.",
     "PSCustomObject": "System.Management.Automation.",
@@ -125,9 +127,9 @@ def dotnet_type_name(value: Any) -> str:
     short = dotnet_short_name(value)
     if short in _NAMESPACES:
         return _NAMESPACES[short] + short
-    if short == type(value).__name__ and not hasattr(value, "dotnet_kind"):
-        return f"{type(value).__module__}.{type(value).__qualname__}"
-    return "System." + short
+    if short in _SYSTEM_NAMES or short.startswith(("Int", "UInt")) or short.endswith("Byte"):
+        return "System." + short
+    return f"{type(value).__module__}.{type(value).__qualname__}"
 
 
 # --- values as PowerShell writes them -------------------------------------------------------------
