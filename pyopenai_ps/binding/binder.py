@@ -24,7 +24,8 @@ from typing import Any
 from ..errors import ParameterBindingError
 from ..spec.model import NO_DEFAULT, CmdletSpec
 from ..spec.properties import property_map
-from .arguments import Argument, reparse, unset_variable_of
+from ..pslang.parser import UnsetVariable
+from .arguments import Argument, reparse
 from .compiled import CompiledCommand, CompiledParameter, compile_spec
 from .messages import already_bound, ambiguous_set, clash_detail, named_not_found, undecided_detail, with_note
 from .positional import bind_positional, bind_remaining, report_leftover
@@ -127,17 +128,25 @@ class Binder:
                     leftover.append(argument)
                 else:
                     self._bind_named(state, argument, leftover, LINE)
-        for key, value in keywords.items():
+        bound = state.bound
+        for key, value in keywords.items():  # Python keywords bind last, as splatted arguments do
             if value is None:  # a Python keyword given None means "not given"
                 continue
             param = self.lookup(key, keyword=True)
-            if value is False and param is not None and param.is_switch and not param.false_binds:
+            if param is None:
+                leftover.append(Argument(key, value, colon=True, keyword=True))
+                continue
+            if value is False and param.type.is_switch and not param.false_binds:
                 continue  # all=False from Python: the switch is not given (spec: false_binds to change it)
-            self._bind_named(state, Argument(key, value, param=param, colon=True, keyword=True), leftover,
-                             PYTHON_KEYWORD)
+            if param.index in bound:
+                raise already_bound(self._name, param, key)
+            bound[param.index] = self.bind_value(param, value, coerce=True, origin=PYTHON_KEYWORD)
+            state.valid &= param.set_mask
         if leftover:
             leftover = bind_positional(self, state, leftover)
-        self._check_sets(state, expect_pipeline)
+        valid = state.valid
+        if valid == 0 or valid & (valid - 1) and valid != self.compiled.all_sets:
+            self._check_sets(state, expect_pipeline)
         if leftover:
             leftover = bind_remaining(self, state, leftover)
         if leftover:
@@ -160,13 +169,12 @@ class Binder:
 
     def bind_value(self, param: CompiledParameter, value: Any, *, coerce: bool, origin: int = LINE) -> Any:
         """One value for one parameter (an unset ``$env:NAME`` is null, and named in any error)."""
-        variable = unset_variable_of(value)
-        if variable is None:
+        if type(value) is not UnsetVariable:
             return bind_value(self._name, param, value, coerce=coerce, origin=origin)
         try:
             return bind_value(self._name, param, None, coerce=coerce, origin=origin)
         except ParameterBindingError as error:
-            raise with_note(error, f"(The environment variable {variable} is not set.)") from None
+            raise with_note(error, f"(The environment variable {value.display} is not set.)") from None
 
     # --- parameter sets --------------------------------------------------------------------
 

@@ -46,6 +46,12 @@ class CompiledParameter:
     hidden: bool
     #: A Python keyword False binds the switch (else it means "not given").
     false_binds: bool = False
+    #: ``type.uncoerced`` as one callable.
+    uncoerced: Callable[[Any], Any] = attrs.field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.uncoerced is None:
+            object.__setattr__(self, "uncoerced", self.type.uncoerced_function())
 
     @property
     def is_switch(self) -> bool:

@@ -51,11 +51,11 @@ def _validation_error(command: str, param: CompiledParameter, failure: Validatio
 
 def bind_value(command: str, param: CompiledParameter, value: Any, *, coerce: bool, origin: int = LINE) -> Any:
     """The value as bound to ``param``, or :data:`NOT_BOUND` (only without ``coerce``)."""
-    param_type = param.type
-    converted = param_type.uncoerced(value)  # a value that has the type binds as it is, even when coercing
+    converted = param.uncoerced(value)  # a value that has the type binds as it is, even when coercing
     if converted is NO_MATCH:
         if not coerce:
             return NOT_BOUND
+        param_type = param.type
         try:
             if origin and param_type.python_check is not None:
                 param_type.python_check(value, origin == PYTHON_KEYWORD)
