@@ -9,7 +9,7 @@ Each PowerShell function becomes a spec.  Rules of PowerShell used in writing th
 * An untyped parameter is [object] (spec type ``Object``).
 
 Cases whose function needs ValueFromRemainingArguments, or an enum with values, use the
-syntax proposed in SPEC_PROPOSALS.md and are marked xfail "spec feature missing".
+syntax of SPEC_PROPOSALS.md (``remaining_arguments``, ``enums: {Name: {flags: true, values: ...}}``).
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
-"""Cases of the spec features proposed in SPEC_PROPOSALS.md, beyond the translated tests.
+"""Cases of the spec features of SPEC_PROPOSALS.md (proposed, then implemented by issue 13), beyond the translated tests.
 
-Each states one rule of the PowerShell feature the proposal copies (the C# that defines
-it is named in the ``spec_proposal`` marker), written with the proposed syntax, and is
-xfail until the feature exists.  Cases that pass already document what exists today
-(the allow_* flags, Single, Double, Hashtable conversions).
+Each states one rule of the PowerShell feature it copies (the C# that defines it is named in
+the ``spec_proposal`` marker), written with the spec syntax the feature has.
 """
 
 from __future__ import annotations
