@@ -47,11 +47,10 @@ class CompiledParameter:
     #: A Python keyword False binds the switch (else it means "not given").
     false_binds: bool = False
     #: ``type.uncoerced`` as one callable.
-    uncoerced: Callable[[Any], Any] = attrs.field(default=None, repr=False)
+    uncoerced: Callable[[Any], Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.uncoerced is None:
-            object.__setattr__(self, "uncoerced", self.type.uncoerced_function())
+        object.__setattr__(self, "uncoerced", self.type.uncoerced_function())
 
     @property
     def is_switch(self) -> bool:

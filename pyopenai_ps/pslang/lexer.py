@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from ..errors import LineSyntaxError
 from ..secure import mask_key_shapes
-from ..spec.numbers import LiteralFloat, LiteralInt
+from .literals import UnsetVariable, literal
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -56,56 +56,6 @@ NOT_A_NUMBER: Any = object()
 NOT_A_VALUE = "(){}&|;<>=,"
 
 _VARIABLE_HELP = "only $true, $false, $null and $env:NAME can be used."
-_LONG_SUFFIX = re.compile(r"[lL](?:[kmgtpKMGTP][bB])?$")
-
-
-class UnsetVariable:
-    """``$env:NAME`` of a variable that is not set: null to the binder, which names it in any error."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    @property
-    def display(self) -> str:
-        return f"$env:{self.name}"
-
-    def __repr__(self) -> str:
-        return f"UnsetVariable({self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return other is None or (isinstance(other, UnsetVariable) and other.name == self.name)
-
-    def __hash__(self) -> int:
-        return hash(None)
-
-    def __bool__(self) -> bool:
-        return False
-
-
-def literal(value: Any, text: str) -> Any:
-    """A number that is a whole argument, with its token text (a ``[string]`` parameter gets the text)."""
-    if isinstance(value, float):
-        return LiteralFloat(value, text)
-    kind = "Int64" if _LONG_SUFFIX.search(text) else None
-    return LiteralInt(value, text, kind)
-
-
-def plain(value: Any) -> Any:
-    """A value inside a list, a hashtable or a pipeline head: a plain number, an unset variable is null.
-
-    Only a number that is a whole argument keeps its token text, as in PowerShell.
-    """
-    if isinstance(value, UnsetVariable):
-        return None
-    if isinstance(value, LiteralFloat):
-        return float(value)
-    if isinstance(value, LiteralInt):
-        return int(value)
-    return value
-
-
 def _run(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
     """The run of ``pattern`` at i: these patterns match the empty string too, so there always is one."""
     match = pattern.match(s, i)

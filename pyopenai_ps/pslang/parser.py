@@ -29,12 +29,10 @@ from .lexer import (
     bare_value,
     double_quoted,
     fail,
-    UnsetVariable,
     hashtable_key,
     is_variable_start,
     number,
     param_start,
-    plain,
     redirection_check,
     shown,
     single_quoted,
@@ -50,6 +48,8 @@ from .lexer import (
 from .._sentinel import Sentinel
 from ..errors import LineSyntaxError
 from ..spec.properties import Hashtable
+from .hints import refuse_shell_cmdlet
+from .literals import UnsetVariable, plain
 
 __all__ = [
     "NO_ARGUMENT",
@@ -123,40 +123,6 @@ def parse_value(text: str) -> Any:
     if end < parser.n:
         unexpected(text, end)
     return value
-
-
-_FILTER_HINT = (
-    "filter the objects in Python instead, for example "
-    "[run for run in pyopenai_ps.invoke(\"Get-ThreadRun -Thread thread_abc123 -All\") if run.status == 'completed']."
-)
-_LOOP_HINT = (
-    "pipe the values straight into the cmdlet instead ('thread_a','thread_b' | Get-ThreadRun): it binds each one "
-    "as its input; or loop in Python: [pyopenai_ps.get_thread_run(t) for t in ids]."
-)
-_SHAPE_HINT = "work on the returned objects in Python instead (sorted(), a comprehension, len(), ...)."
-#: PowerShell's own cmdlets (and their aliases) a line may try to use, and what to do instead.
-_SHELL_CMDLETS = {
-    **{name: ("Where-Object", _FILTER_HINT) for name in ("where-object", "where", "?")},
-    **{name: ("ForEach-Object", _LOOP_HINT) for name in ("foreach-object", "foreach", "%")},
-    **{name: (canonical, _SHAPE_HINT) for canonical, names in (
-        ("Select-Object", ("select-object", "select")),
-        ("Sort-Object", ("sort-object", "sort")),
-        ("Group-Object", ("group-object", "group")),
-        ("Measure-Object", ("measure-object", "measure")),
-        ("Format-Table", ("format-table", "ft")),
-        ("Format-List", ("format-list", "fl")),
-        ("Out-File", ("out-file",)),
-        ("Select-String", ("select-string", "sls")),
-    ) for name in names},
-}
-
-
-def _refuse_shell_cmdlet(name: str, index: int) -> None:
-    found = _SHELL_CMDLETS.get(name.lower())
-    if found is not None:
-        canonical, hint = found
-        fail(f"{canonical} is PowerShell's, not a cmdlet of this package, and script blocks cannot run here: {hint}",
-             f"command {canonical}", index)
 
 
 _END_OF_PARAMETERS: Any = object()
@@ -237,7 +203,7 @@ class _Parser:
         s, n = self.s, self.n
         start = self.i
         name, self.i, _ = word(s, start)
-        _refuse_shell_cmdlet(name, start)
+        refuse_shell_cmdlet(name, start)
         arguments: list[Any] = []
         parameters = True
         while True:
