@@ -1,10 +1,10 @@
 """The arguments of one call before binding, as PowerShell's ``ReparseUnboundArguments`` leaves them.
 
 A PowerShell line hands the binder values and ``-Name`` tokens.  Each ``-Name`` without a value
-is looked up: a switch takes True; any other parameter takes the next argument, unless that is
-itself ``-word`` naming a parameter (MissingArgument; an ambiguous prefix is AmbiguousParameter),
-in which case... a ``-word`` naming nothing is the value, as text (``-Name -abc`` binds
-``'-abc'``).  A ``-Name`` that names nothing stays where it is: it is reported only after
+is looked up: a switch takes True; any other parameter takes the next argument.  When that is
+itself a ``-word``, it is MissingArgument if the word names a parameter (or has a ``:value``),
+AmbiguousParameter if it is an ambiguous prefix, and otherwise the value, as text (``-Name -abc``
+binds ``'-abc'``).  A ``-Name`` that names nothing stays where it is: it is reported only after
 everything else bound (or collected by a ``remaining_arguments`` parameter).
 """
 
