@@ -24,7 +24,7 @@ from .arguments import NO_ARGUMENT, Argument, unset_variable_of
 from .compiled import CompiledCommand, CompiledParameter
 from .messages import ambiguous_positional, ambiguous_set, named_not_found, positional_not_found
 from .state import CommandLineState
-from .values import NOT_BOUND, PYTHON_ARGUMENT
+from .values import NOT_BOUND
 
 
 class Binder(Protocol):
@@ -72,7 +72,7 @@ def _bind_at(binder: Binder, state: CommandLineState, candidates: list[tuple[Com
             for param, bits in candidates:
                 if not bits & sets:
                     continue
-                value = binder.bind_value(param, argument.value, coerce=coerce, origin=PYTHON_ARGUMENT)
+                value = binder.bind_value(param, argument.value, coerce=coerce)  # a line's values, or Python's alike
                 if value is NOT_BOUND:
                     continue
                 state.bound[param.index] = value

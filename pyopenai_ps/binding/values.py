@@ -14,15 +14,15 @@ from ..errors import ConversionFailure, ParameterBindingError, ValidationFailure
 from ..spec.types import BYTES, NO_MATCH
 from .compiled import CompiledParameter
 
-__all__ = ["NOT_BOUND", "bind_value", "transformation_error", "PYTHON_KEYWORD", "PYTHON_ARGUMENT", "LINE"]
+__all__ = ["NOT_BOUND", "bind_value", "transformation_error", "PYTHON_KEYWORD", "LINE"]
 
 #: What bind_value returns when the value would need a conversion that may not be done yet.
 NOT_BOUND = NO_MATCH
 
-#: Where a value came from, for the checks only Python values get (see ParamType.python_check).
+#: Where a value came from, for the checks only Python keyword values get (see ParamType.python_check).
+#: Positional values and -Name values may come from a PowerShell line: they convert as PowerShell converts.
 LINE = 0
-PYTHON_ARGUMENT = 1
-PYTHON_KEYWORD = 2
+PYTHON_KEYWORD = 1
 
 _NULL = "ParameterArgumentValidationErrorNullNotAllowed"
 _EMPTY_STRING = "ParameterArgumentValidationErrorEmptyStringNotAllowed"
