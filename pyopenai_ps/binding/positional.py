@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from ..errors import ParameterBindingError
 from ..secure import mask_key_shapes
 from ..spec.model import CmdletSpec
+from ..spec.numbers import plain_number
 from .arguments import NO_ARGUMENT, Argument, unset_variable_of
 from .compiled import CompiledCommand, CompiledParameter
 from .messages import ambiguous_positional, ambiguous_set, named_not_found, positional_not_found
@@ -121,12 +122,15 @@ def bind_remaining(binder: Binder, state: CommandLineState, leftover: list[Argum
     param = _remaining_taker(binder, state)
     if param is None:
         return leftover
+    element = param.type.element or param.type
+    keep_text = element.is_string  # '-Rest 0x10' gives a [string[]] '0x10', anything else the number
     values: list[Any] = []
     for argument in leftover:
         if argument.name is not None:
             values.append(argument.text)
-        if argument.value is not NO_ARGUMENT:
-            values.append(None if unset_variable_of(argument.value) else argument.value)
+        value = argument.value
+        if value is not NO_ARGUMENT:
+            values.append(None if unset_variable_of(value) else value if keep_text else plain_number(value))
     collected: Any = values
     if len(values) == 1 and isinstance(values[0], (list, tuple)):
         collected = values[0]  # 'Cmd 1,2,3' binds like 'Cmd 1 2 3'

@@ -16,6 +16,7 @@ import pytest
 
 import pyopenai_ps as ps
 from pyopenai_ps import LineSyntaxError, ParameterBindingError, SpecError
+from pyopenai_ps.pslang.parser import parse_line
 from pyopenai_ps.runtime.command import Command
 from pyopenai_ps.spec.load import load_spec_text
 
@@ -217,3 +218,30 @@ def test_huge_digit_strings_are_binding_errors(gtr, digits):
         assert error.error_id == "ParameterArgumentTransformationError"
         assert "too large or too small for an Int32" in str(error)
         assert len(str(error)) < 500
+
+
+# --- numbers written in a line ------------------------------------------------------------------------
+
+
+def test_line_numbers_keep_their_text_only_for_strings():
+    values = command(
+        """
+        name: Set-Values
+        parameters:
+          - {name: Text, type: String}
+          - {name: Anything, type: Object}
+          - {name: Count, type: Int64}
+          - {name: Rest, type: 'Object[]', remaining_arguments: true}
+          - {name: Words, type: 'String[]'}
+        """
+    )
+
+    def bound(line: str) -> dict:
+        return dict(values.bind(*parse_line(line).commands[0].arguments).bound)
+
+    assert bound("Set-Values -Text 0x10 -Anything 0x10 -Count 0x10") == {"Text": "0x10", "Anything": 16, "Count": 16}
+    rest = bound("Set-Values 1 0x10 a")["Rest"]
+    assert rest == [1, 16, "a"] and [type(v) for v in rest] == [int, int, str]  # plain numbers for Object[]
+    assert type(bound("Set-Values -Anything 1.50")["Anything"]) is float
+    assert bound("Set-Values -Words 0x10,1.50")["Words"] == ["16", "1.5"]  # list elements are plain numbers
+    assert bound("Set-Values -Words 0x10")["Words"] == ["0x10"]  # a whole argument keeps its text
