@@ -122,7 +122,7 @@ def parse_value(text: str) -> Any:
     end = skip_blank(text, parser.i)
     if end < parser.n:
         unexpected(text, end)
-    return value
+    return plain(value)  # an unset $env:NAME is null here
 
 
 _END_OF_PARAMETERS: Any = object()
