@@ -245,3 +245,22 @@ def test_line_numbers_keep_their_text_only_for_strings():
     assert type(bound("Set-Values -Anything 1.50")["Anything"]) is float
     assert bound("Set-Values -Words 0x10,1.50")["Words"] == ["16", "1.5"]  # list elements are plain numbers
     assert bound("Set-Values -Words 0x10")["Words"] == ["0x10"]  # a whole argument keeps its text
+
+
+# --- the error's facts ---------------------------------------------------------------------------------
+
+
+def test_validation_errors_carry_powershells_inner_id():
+    import pickle
+
+    error = refused(ps.bind, "Get-ThreadRun t -Order up")
+    assert error.error_id == "ParameterArgumentValidationError" and error.inner_error_id == "ValidateSetFailure"
+    assert error.fully_qualified_error_id == "ParameterArgumentValidationError:ValidateSetFailure"
+    typo = refused(ps.bind, "Get-ThreadRun -Thred t")
+    assert typo.inner_error_id is None and typo.fully_qualified_error_id == "NamedParameterNotFound"
+    for original in (error, typo, refused(ps.bind, "Get-ThreadRun -All -Thread t -RunId r")):
+        clone = pickle.loads(pickle.dumps(original))
+        assert (clone.error_id, clone.inner_error_id, clone.parameters, clone.suggestion, str(clone)) == (
+            original.error_id, original.inner_error_id, original.parameters, original.suggestion, str(original))
+    with pytest.raises(ValueError):
+        ParameterBindingError("ParameterArgumentValidationError", "x", command_name="C", inner_error_id="Bogus")
