@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import ParameterBindingError
+from ..pslang.parser import UnsetVariable
 from ..spec.model import NO_DEFAULT, CmdletSpec
 from ..spec.properties import property_map
-from ..pslang.parser import UnsetVariable
 from .arguments import Argument, reparse
-from .compiled import CompiledCommand, CompiledParameter, compile_spec
+from .compiled import CompiledParameter, compile_spec
 from .messages import already_bound, ambiguous_set, clash_detail, named_not_found, undecided_detail, with_note
 from .positional import bind_positional, bind_remaining, report_leftover
 from .records import as_records
