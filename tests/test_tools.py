@@ -119,7 +119,7 @@ def test_md2spec_reads_the_one_line_layout(converted: tuple[Path, subprocess.Com
     assert [(m.set_name, m.mandatory, m.position) for m in spec.parameter("Path").membership] == [("Path", True, 0)]
     assert spec.parameter("Payload").type == "Object"  # a type no spec knows
     assert spec.parameter("Flavor").type == "OpenAIApiType"  # one with accepted values: an enum of the spec
-    assert spec.enums == {"OpenAIApiType": ("OpenAI", "Azure")}
+    assert spec.enums["OpenAIApiType"].names == ("OpenAI", "Azure")
     assert Command(spec).bind("x", flavor="azure").bound["Flavor"] == "Azure"
     text = (out / "Test-Layout.yaml").read_text(encoding="utf-8")
     assert "# the help's type Custom.Payload is not supported; Object takes its place" in text

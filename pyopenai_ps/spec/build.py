@@ -22,8 +22,9 @@ from .model import (
     View,
     function_name_for,
 )
+from .enums import EnumSpec, enum_from_mapping
 from .operation import Connection, parse_operation
-from .parameters import check_keys, check_names, check_positions, parameter_from_mapping, string_list
+from .parameters import check_keys, check_names, parameter_from_mapping, string_list
 from .types import resolve_type
 
 __all__ = ["spec_from_mapping"]
@@ -49,6 +50,8 @@ _REQUIRED_TOP = ("name", "parameters")
 _EXAMPLE_KEYS = {"title": str, "code": str, "remarks": str, "demo": bool}
 _LINK_KEYS = {"uri": str, "title": str}
 _VIEW_KEYS = {"table": list}
+#: PowerShell's limit (MergedCommandParameterMetadata.MaxParameterSetCount): one bit per set in a uint.
+MAX_PARAMETER_SETS = 32
 
 
 def spec_from_mapping(
@@ -74,6 +77,11 @@ def spec_from_mapping(
     lowered = [s.lower() for s in declared]
     if len(set(lowered)) != len(lowered):
         raise SpecError("a parameter set is declared twice", field="parameter_sets")
+    if len(declared) > MAX_PARAMETER_SETS:
+        raise SpecError(
+            f"{len(declared)} parameter sets; PowerShell allows at most {MAX_PARAMETER_SETS} (ParsingTooManyParameterSets)",
+            field="parameter_sets",
+        )
     sets = declared or (ALL_SETS,)
 
     default_set = data.get("default_parameter_set")
@@ -85,8 +93,7 @@ def spec_from_mapping(
     parameters = tuple(
         parameter_from_mapping(raw, sets, bool(declared), index, enums) for index, raw in enumerate(raw_parameters)
     )
-    check_names(parameters)
-    check_positions(parameters, sets)
+    check_names(parameters)  # two parameters may share a position, as in PowerShell (binding a value then fails)
 
     operation = None
     if "operation" in data:
@@ -152,8 +159,8 @@ def _view(raw: Any) -> View:
     return View(table=string_list(raw.get("table", []), parameter=None, field="view.table"))
 
 
-def _enums(raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    enums: dict[str, tuple[str, ...]] = {}
+def _enums(raw: Mapping[str, Any]) -> dict[str, EnumSpec]:
+    enums: dict[str, EnumSpec] = {}
     for name, values in raw.items():
         if not isinstance(name, str) or not name.replace(".", "").isidentifier():
             raise SpecError(f"enum name {name!r} is not a type name", field="enums")
@@ -163,14 +170,11 @@ def _enums(raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
             pass
         else:
             raise SpecError(f"enum '{name}' would hide the built-in type of that name", field="enums")
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
-            raise SpecError(f"enum '{name}' takes a non-empty list of names", field="enums")
-        if len({v.lower() for v in values}) != len(values):
-            raise SpecError(f"enum '{name}' repeats a name", field="enums")
-        enums[name] = tuple(values)
+        try:
+            enums[name] = enum_from_mapping(name, values)
+        except ValueError as exc:
+            raise SpecError(str(exc), field="enums") from None
     return enums
-
-
 
 
 def _example(raw: Any, index: int) -> Example:

@@ -11,12 +11,13 @@ from typing import Any
 
 from ..errors import ConversionFailure, SpecError
 from .common import COMMON_NAMES
+from .enums import EnumSpec
 from .model import NO_DEFAULT, ROLES, ParameterSpec, SetMembership
-from .types import resolve_type
+from .types import ParamType, resolve_type
 from .transforms import TRANSFORMS
 from .validators import FLAGS, VALIDATORS, make_validator
 
-__all__ = ["parameter_from_mapping", "check_names", "check_positions", "check_keys", "string_list"]
+__all__ = ["parameter_from_mapping", "check_names", "check_keys", "string_list"]
 
 PARAM_KEYS = {
     "name": str,
@@ -33,8 +34,10 @@ PARAM_KEYS = {
     "hidden": bool,
     "sensitive": bool,
     "role": str,
+    "remaining_arguments": bool,
+    "false_binds": bool,
 }
-_SET_KEYS = {"mandatory": bool, "position": (int, type(None)), "pipeline": list}
+_SET_KEYS = {"mandatory": bool, "position": (int, type(None)), "pipeline": list, "remaining_arguments": bool}
 _PIPELINE_MODES = {"byvalue": "ByValue", "bypropertyname": "ByPropertyName"}
 
 
@@ -94,7 +97,7 @@ def _position(value: Any, *, parameter: str, field: str) -> int | None:
 
 
 def parameter_from_mapping(
-    raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int, enums: Mapping[str, tuple[str, ...]]
+    raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int, enums: Mapping[str, EnumSpec]
 ) -> ParameterSpec:
     """One entry of ``parameters:``, checked."""
     if not isinstance(raw, Mapping):
@@ -116,6 +119,7 @@ def parameter_from_mapping(
     top_mandatory = raw.get("mandatory", False)
     top_position = _position(raw.get("position"), parameter=name, field="position")
     top_by_value, top_by_name = _pipeline_modes(raw.get("pipeline", []), parameter=name, field="pipeline")
+    top_remaining = raw.get("remaining_arguments", False)
 
     raw_sets = raw.get("sets")
     if raw_sets is None:
@@ -128,7 +132,8 @@ def parameter_from_mapping(
             if extra is None:
                 extra = {}
             if not isinstance(extra, Mapping):
-                raise SpecError("each set maps to {mandatory, position, pipeline}", parameter=name, field="sets")
+                raise SpecError("each set maps to {mandatory, position, pipeline, remaining_arguments}", parameter=name,
+                                field="sets")
             check_keys(extra, _SET_KEYS, parameter=name, what=f"set '{set_name}'")
             chosen[str(set_name)] = extra
     if raw_sets is not None and not sets_declared:
@@ -150,26 +155,16 @@ def parameter_from_mapping(
                 position=_position(extra.get("position", top_position), parameter=name, field="sets"),
                 by_value=by_value,
                 by_property_name=by_name,
+                remaining=extra.get("remaining_arguments", top_remaining),
             )
         )
     if chosen:
         undeclared = next(iter(chosen))
         raise SpecError(f"parameter set '{undeclared}' is not declared", parameter=name, field="sets")
 
-    validate = []
-    for validator, args in raw.get("validate", {}).items():
-        if validator in FLAGS:
-            if not isinstance(args, bool):
-                raise SpecError(f"'{validator}' takes true or false", parameter=name, field="validate")
-            validate.append((validator, args))
-            continue
-        if validator not in VALIDATORS:
-            raise SpecError(f"unknown validator '{validator}'", parameter=name, field="validate")
-        try:
-            make_validator(validator, args)
-        except ValueError as exc:
-            raise SpecError(str(exc), parameter=name, field="validate") from None
-        validate.append((validator, args))
+    validate = _validators(raw.get("validate", {}), name, param_type)
+    if raw.get("false_binds", False) and not param_type.is_switch:
+        raise SpecError("false_binds applies to a Switch parameter only", parameter=name, field="false_binds")
 
     transforms = raw.get("transform", [])
     transforms = [transforms] if isinstance(transforms, str) else transforms
@@ -197,7 +192,28 @@ def parameter_from_mapping(
         hidden=raw.get("hidden", False),
         sensitive=raw.get("sensitive", False) or param_type.is_secret,
         role=_role(raw.get("role"), name),
+        false_binds=raw.get("false_binds", False),
     )
+
+
+def _validators(raw: Mapping[str, Any], name: str, param_type: ParamType) -> tuple[tuple[str, Any], ...]:
+    validate = []
+    for validator, args in raw.items():
+        if validator in FLAGS:
+            if not isinstance(args, bool):
+                raise SpecError(f"'{validator}' takes true or false", parameter=name, field="validate")
+            validate.append((validator, args))
+            continue
+        if validator not in VALIDATORS:
+            close = difflib.get_close_matches(str(validator), [*VALIDATORS, *FLAGS], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise SpecError(f"unknown validator '{validator}'{hint}", parameter=name, field="validate")
+        try:
+            make_validator(validator, args, param_type)
+        except ValueError as exc:
+            raise SpecError(str(exc), parameter=name, field="validate") from None
+        validate.append((validator, args))
+    return tuple(validate)
 
 
 def _role(value: str | None, name: str) -> str | None:
@@ -221,20 +237,3 @@ def check_names(parameters: tuple[ParameterSpec, ...]) -> None:
             if lowered in owner and field == "aliases":
                 raise SpecError(f"alias '{key}' is given twice", parameter=parameter.name, field=field)
             owner[lowered] = parameter.name
-
-
-def check_positions(parameters: tuple[ParameterSpec, ...], sets: tuple[str, ...]) -> None:
-    for set_name in sets:
-        taken: dict[int, str] = {}
-        for parameter in parameters:
-            member = parameter.membership_in(set_name)
-            if member is None or member.position is None:
-                continue
-            if member.position in taken:
-                raise SpecError(
-                    f"position {member.position} in set '{set_name}' is also taken by '{taken[member.position]}'",
-                    parameter=parameter.name,
-                    field="position",
-                )
-            taken[member.position] = parameter.name
-

@@ -167,7 +167,8 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def _accepted(spec: CmdletSpec, parameter: ParameterSpec) -> tuple[str, ...]:
     """A ``set`` validator's values, else the names of the spec's enum the parameter is typed with."""
-    return parameter.accepted_values or tuple(spec.enums.get(parameter.type.removesuffix("[]"), ()))
+    enum = spec.enums.get(parameter.type.removesuffix("[]"))
+    return parameter.accepted_values or (enum.names if enum is not None else ())
 
 
 def _syntax_section_lines(spec: CmdletSpec) -> list[str]:
