@@ -42,6 +42,9 @@ keys shown (value sources are described in :mod:`.values`)::
           messages:
             success: The thread {thread_id} was created.     # -Verbose, after the answer
             failure: The thread {thread_id} was not removed.  # added to the error's message
+          refuse:                             # a call this package cannot make yet: an error,
+            - when: Wait                      # before anything is sent (ConfigurationError)
+              message: -Wait is not supported yet.
         Upload:
           method: POST
           path: /files
@@ -74,6 +77,7 @@ __all__ = [
     "Variant",
     "FollowUp",
     "FilePart",
+    "Refusal",
     "SetOperation",
     "Connection",
     "OperationSpec",
@@ -85,7 +89,7 @@ RETURNS = ("object", "page", "all", "none", "bytes", "text")
 _METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SET_KEYS = {"method", "path", "path_values", "query", "headers", "returns", "pagination", "more_warning",
-             "redirect", "output", "body", "form", "variants", "then", "out_file", "messages"}
+             "redirect", "output", "body", "form", "variants", "then", "out_file", "messages", "refuse"}
 _VARIANT_KEYS = {"when", "method", "path", "path_values", "returns", "query", "body"}
 
 
@@ -128,6 +132,14 @@ class FollowUp:
 
 
 @attrs.frozen
+class Refusal:
+    """``refuse:`` a call the set cannot make (a parameter declared for later): an error, nothing sent."""
+
+    when: tuple[Condition, ...]
+    message: str
+
+
+@attrs.frozen
 class Variant:
     """Another method, path, body or return for the same set, when its condition holds."""
 
@@ -165,6 +177,7 @@ class SetOperation:
     out_file: str | None = None
     success_message: str | None = None
     failure_message: str | None = None
+    refusals: tuple[Refusal, ...] = ()
 
 
 @attrs.frozen
@@ -366,6 +379,21 @@ def _messages(raw: Any, field: str) -> tuple[str | None, str | None]:
     return texts[0], texts[1]
 
 
+def _refusals(raw: Any, parameters: set[str], field: str) -> tuple[Refusal, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail("refuse is a non-empty list of {when: condition, message: text}", f"{field}.refuse")
+    refusals = []
+    for index, item in enumerate(raw):
+        where = f"{field}.refuse.{index}"
+        data = _keys(item, {"when", "message"}, where)
+        message = data.get("message")
+        if "when" not in data or not isinstance(message, str) or not message.strip():
+            raise _fail("a refusal needs 'when' and a 'message'", where)
+        refusals.append(Refusal(when=parse_condition(data["when"], parameters, f"operation.{where}.when"),
+                                message=message.strip()))
+    return tuple(refusals)
+
+
 def _more_warning(data: Mapping[str, Any], returns: str, parameters: set[str], field: str
                   ) -> tuple[bool, str | None]:
     if "more_warning" not in data:
@@ -434,4 +462,5 @@ def _set_operation(
         out_file=out_file,
         success_message=success,
         failure_message=failure,
+        refusals=_refusals(data["refuse"], parameters, field) if "refuse" in data else (),
     )
