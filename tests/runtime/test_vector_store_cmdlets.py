@@ -332,6 +332,24 @@ def test_the_table_view_names_properties_of_the_output(api, line):
     assert columns and out and all(set(columns) <= set(item.to_dict()) for item in out)
 
 
+def test_debug_logs_the_body_without_the_key(api, caplog):
+    ps.invoke("New-VectorStore -Name dbg -MetaData @{ k = 'v' } -Debug")
+    logged = caplog.text
+    assert 'Request body: {"name":"dbg","metadata":{"k":"v"}}' in logged and api.key not in logged
+
+
+def test_help(api, capsys):
+    from pyopenai_ps.cli import main
+
+    assert main(["Get-VectorStore", "-?"]) == 0
+    text = capsys.readouterr().out
+    assert "### ListAll" in text and "-After" not in text and "[-All]" in text  # -After, -Before are hidden
+    assert main(["Stop-VectorStoreFileBatch", "-?"]) == 0
+    text = capsys.readouterr().out
+    assert "[-Organization <String>]\n        [-Wait]\n        [-PassThru]" in text and "Not supported yet" in text
+    assert api.requests == []
+
+
 class TestCommandLine:
     def test_in_process(self, api, monkeypatch, capsys):
         from pyopenai_ps.cli import main
