@@ -367,18 +367,30 @@ class TestVectorStoreE2EPester:
         assert batch.id.startswith("vsfb_") and batch.status == "completed"
         assert batch.file_counts["total"] == 2 and batch.file_counts["completed"] == 2
 
-    def test_steps_5_to_7(self, api, rec):
-        """VectorSrore.E2E.tests.ps1 / online / Its 'STEP5: Get files info in batch', 'STEP6: Refresh
-        vector store object', 'STEP7: Clean up' (the vector store half)."""
+    def _step5(self, api):
         _, store = self._steps_2_and_3(api)
         batch = ps.get_command("Start-VectorStoreFileBatch").pipe([store], file_id=self.UPLOADS[1:],
                                                                   error_action="Stop")[0]
         in_batch = ps.get_command("Get-VectorStoreFileInBatch").pipe([batch], max_retry_count=5, error_action="Stop")
-        assert len(in_batch) == 2
+        return store, in_batch
+
+    def test_step5_get_files_info_in_batch(self, api):
+        """VectorSrore.E2E.tests.ps1 / online / It 'STEP5: Get files info in batch'."""
+        _, in_batch = self._step5(api)
+        assert len(in_batch) == 2 and all(f.type_names[0] == "PSOpenAI.VectorStore.File" for f in in_batch)
+
+    def test_step6_refresh_vector_store_object(self, api):
+        """VectorSrore.E2E.tests.ps1 / online / It 'STEP6: Refresh vector store object'."""
+        store, _ = self._step5(api)
         store = ps.get_vector_store(input_object=store, max_retry_count=5, error_action="Stop")
         assert store.file_counts["total"] == len(self.UPLOADS)
+
+    def test_step7_clean_up(self, api, rec):
+        """VectorSrore.E2E.tests.ps1 / online / It 'STEP7: Clean up' (the vector store half; the uploads'
+        Remove-OpenAIFile belongs to the files family)."""
+        store, _ = self._step5(api)
         assert ps.get_command("Remove-VectorStore").pipe([store], error_action="Stop") == []
-        assert rec.last.method == "DELETE" and api.stores == {}
+        assert (rec.last.method, rec.last.path) == ("DELETE", f"/vector_stores/{store.id}") and api.stores == {}
 
 
 # ======================================================================================
