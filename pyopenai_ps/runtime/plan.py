@@ -1,7 +1,8 @@
 """Request planning: one binding and the spec's ``operation`` become a method, URL, headers and body.
 
 :func:`choose_operation` picks the set's operation (after its ``redirect``, then its first
-``variant`` whose condition holds); a :class:`PreparedCall` is the runtime's state for one binding:
+``variant`` whose condition holds; a ``refuse`` whose condition holds is raised first, as a
+:class:`~pyopenai_ps.errors.ConfigurationError`, so nothing is sent); a :class:`PreparedCall` is the runtime's state for one binding:
 the chosen operation, the output object maker, and the :class:`RequestPlan` (URL without the page
 cursor, query, headers without credentials, the JSON body or the form's parts), planned once and
 planned again only when the API base or organization changes.  The key is never part of a plan:
@@ -67,9 +68,18 @@ def _with_variant(operation: SetOperation, binding: Binding) -> SetOperation:
     return operation
 
 
+def _refuse(operation: SetOperation, binding: Binding) -> None:
+    """The set's first ``refuse:`` whose condition holds, raised before anything is planned or sent."""
+    context = Context(binding)
+    for refusal in operation.refusals:
+        if holds(refusal.when, context):
+            names = [n for c in refusal.when for n in c.parameters]
+            raise ConfigurationError(refusal.message, setting=names[0] if names else None)
+
+
 def choose_operation(spec: CmdletSpec, binding: Binding) -> tuple[SetOperation, dict[str, Any]]:
-    """The operation a binding runs, after its set's redirect and variants, and the path values the
-    redirect supplies."""
+    """The operation a binding runs, after its set's refusals, redirect and variants, and the path
+    values the redirect supplies."""
     operations = spec.operation
     if operations is None or binding.parameter_set not in operations.sets:
         raise ConfigurationError(
@@ -77,6 +87,7 @@ def choose_operation(spec: CmdletSpec, binding: Binding) -> tuple[SetOperation, 
             setting="operation",
         )
     operation = operations.sets[binding.parameter_set]
+    _refuse(operation, binding)
     if operation.redirect is not None:
         values = {name: resolve(source, binding) for name, source in operation.redirect.values}
         if all(v is not None for v in values.values()):

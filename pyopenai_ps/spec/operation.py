@@ -35,6 +35,8 @@ keys shown (value sources are described in :mod:`.values`)::
             - when: {given: {read_id: InputObject, prefix: thread_}}
               path: /threads/{thread_id}
               path_values: {thread_id: {read_id: InputObject, prefix: thread_}}
+          refuse:                             # a call this package cannot make (yet): an error, nothing sent
+            - {when: Wait, message: "-Wait is not supported yet."}
           then:                               # a follow-up whose output replaces this one's
             when: PassThru
             run: Get-Thread
@@ -72,7 +74,7 @@ from .flow import (
     parse_poll,
     parse_steps,
 )
-from .requests import RETURNS, FilePart, FollowUp, Requirement, Variant
+from .requests import RETURNS, FilePart, FollowUp, Refusal, Requirement, Variant
 from .values import Condition, ValueSource, parse_source
 
 __all__ = [
@@ -85,6 +87,7 @@ __all__ = [
     "FollowUp",
     "FilePart",
     "Requirement",
+    "Refusal",
     "SetOperation",
     "Connection",
     "OperationSpec",
@@ -95,7 +98,7 @@ __all__ = [
 METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
 _SET_KEYS = {"method", "path", "path_values", "query", "headers", "returns", "pagination", "more_warning",
              "redirect", "output", "body", "form", "variants", "then", "out_file", "messages", "poll", "events",
-             "steps", "start", "collect", "require"}
+             "steps", "start", "collect", "require", "refuse"}
 
 
 @attrs.frozen
@@ -151,6 +154,7 @@ class SetOperation:
     #: The parameter whose values every pipeline record adds to, for one request after the last record.
     collect: str | None = None
     require: tuple[Requirement, ...] = ()
+    refusals: tuple[Refusal, ...] = ()
 
 
 @attrs.frozen
@@ -336,6 +340,7 @@ def _set_operation(
         collect=requests.collect_of(data.get("collect"), parameters, field),
         require=tuple(requests.requirement_of(r, parameters, f"{field}.require.{i}")
                       for i, r in enumerate(requests.list_of(data.get("require", []), f"{field}.require"))),
+        refusals=requests.refusals_of(data["refuse"], parameters, field) if "refuse" in data else (),
     )
 
 

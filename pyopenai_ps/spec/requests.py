@@ -15,7 +15,8 @@ from .values import Condition, ValueSource, parse_condition, parse_source, parse
 
 __all__ = ["FilePart", "FollowUp", "Variant", "Requirement", "RETURNS", "METHODS", "fail", "keys_of", "sources_of",
            "method_of", "path_of", "returns_of", "check_path_values", "body_of", "form_of", "variants_of",
-           "follow_up_of", "messages_of", "collect_of", "list_of", "requirement_of"]
+           "follow_up_of", "messages_of", "collect_of", "list_of", "requirement_of", "Refusal",
+           "refusals_of"]
 
 RETURNS = ("object", "page", "all", "none", "bytes", "text", "events", "jsonl")
 METHODS = ("GET", "POST", "DELETE", "PUT", "PATCH")
@@ -53,6 +54,14 @@ class Variant:
     returns: str | None = None
     query: tuple[tuple[str, ValueSource], ...] | None = None
     body: tuple[tuple[str, ValueSource], ...] | None = None
+
+
+@attrs.frozen
+class Refusal:
+    """``refuse:`` a call the set cannot make (a parameter declared for later): an error, nothing sent."""
+
+    when: tuple[Condition, ...]
+    message: str
 
 
 @attrs.frozen
@@ -191,3 +200,18 @@ def requirement_of(raw: Any, parameters: set[str], field: str) -> Requirement:
         field=data["field"], values=tuple(str(v) for v in values), message=data["message"],
         unless=parse_condition(data["unless"], parameters, f"operation.{field}.unless") if "unless" in data else (),
     )
+
+
+def refusals_of(raw: Any, parameters: set[str], field: str) -> tuple[Refusal, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise fail("refuse is a non-empty list of {when: condition, message: text}", f"{field}.refuse")
+    refusals = []
+    for index, item in enumerate(raw):
+        where = f"{field}.refuse.{index}"
+        data = keys_of(item, {"when", "message"}, where)
+        message = data.get("message")
+        if "when" not in data or not isinstance(message, str) or not message.strip():
+            raise fail("a refusal needs 'when' and a 'message'", where)
+        refusals.append(Refusal(when=parse_condition(data["when"], parameters, f"operation.{where}.when"),
+                                message=message.strip()))
+    return tuple(refusals)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import weakref
 
@@ -160,7 +161,7 @@ def test_list_shows_each_cmdlets_synopsis(srv):
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines] == BUNDLED
-    assert "Get-Batch          Gets a batch, or lists the batches." in lines
+    assert any(re.fullmatch(r"Get-Batch +Gets a batch, or lists the batches\.", line) for line in lines)
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
@@ -174,4 +175,4 @@ def test_list_honours_the_format(srv, fmt):
 
 def test_list_as_a_table_and_with_property(srv):
     done = run_main(srv, "--format", "table", "--property", "Name", "--list")
-    assert done.stdout.splitlines()[:3] == ["Name", "----", "Get-Assistant"]
+    assert done.stdout.splitlines()[:3] == ["Name", "----", BUNDLED[0]]
