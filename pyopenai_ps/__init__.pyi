@@ -73,6 +73,197 @@ def invoke(line: str, *, input: _typing.Any = ...) -> list[_typing.Any]: ...
 
 def configure(*, http_client: _typing.Any = ..., proxy: str | None = ..., ca_bundle: str | None = ..., pool_size: int | None = ..., sleeper: _typing.Callable[[float], _typing.Any] | None=..., clock: _typing.Callable[[], float] | None=..., jitter: _typing.Callable[[], float] | None=..., transport: Transport | None = ...) -> Transport: ...
 
+# Add-ThreadMessage: Adds a message to a thread.
+@overload
+def add_thread_message(
+    message: str,
+    *,
+    input_object: Any,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    *,
+    input_object: Any,
+    text: str,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    *,
+    input_object: Any,
+    content: str,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    message: str,
+    *,
+    thread_id: Any,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    *,
+    thread_id: Any,
+    text: str,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    *,
+    thread_id: Any,
+    content: str,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    message: str,
+    *,
+    thread: Any,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    *,
+    thread: Any,
+    text: str,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def add_thread_message(
+    *,
+    thread: Any,
+    content: str,
+    role: str | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    pass_thru: bool | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+
 # Get-Assistant: Gets an assistant, or lists the assistants.
 @overload
 def get_assistant(
@@ -217,6 +408,87 @@ def get_batch(
     additional_body: Any | None = ...,
     **common: Unpack[_CommonParameters],
 ) -> PSObject: ...
+
+# Get-OpenAIFile: Gets an uploaded file, or lists the uploaded files.
+@overload
+def get_openai_file(
+    id: str,
+    *,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def get_openai_file(
+    *,
+    file_id: str,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def get_openai_file(
+    *,
+    purpose: str | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> list[PSObject]: ...
+
+# Get-OpenAIFileContent: Downloads what an uploaded file holds.
+@overload
+def get_openai_file_content(
+    id: str,
+    *,
+    out_file: str | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> bytes: ...
+@overload
+def get_openai_file_content(
+    *,
+    file_id: str,
+    out_file: str | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> bytes: ...
 
 # Get-Thread: Gets a thread.
 @overload
@@ -971,6 +1243,37 @@ def get_thread_run_step(
     **common: Unpack[_CommonParameters],
 ) -> list[PSObject] | PSObject: ...
 
+# New-Assistant: Creates an assistant.
+def new_assistant(
+    input_object: Any | None = ...,
+    name: str | None = ...,
+    model: str | None = ...,
+    description: str | None = ...,
+    instructions: str | None = ...,
+    functions: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    temperature: float | None = ...,
+    top_p: float | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    *,
+    use_code_interpreter: bool | None = ...,
+    use_file_search: bool | None = ...,
+    response_format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+
 # New-Thread: Creates a thread.
 def new_thread(
     input_object: Any | None = ...,
@@ -980,6 +1283,318 @@ def new_thread(
     file_ids_for_file_search: Sequence[str] | str | None = ...,
     meta_data: Mapping[str, Any] | None = ...,
     *,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+
+# Register-OpenAIFile: Uploads a file.
+@overload
+def register_openai_file(
+    file: str,
+    *,
+    purpose: str,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def register_openai_file(
+    content: bytes | bytearray | memoryview | Sequence[int] | _typing.BinaryIO,
+    *,
+    name: str,
+    purpose: str,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+
+# Remove-Assistant: Deletes an assistant.
+@overload
+def remove_assistant(
+    input_object: Any,
+    *,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def remove_assistant(
+    *,
+    assistant_id: Any,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def remove_assistant(
+    *,
+    assistant: Any,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+
+# Remove-OpenAIFile: Deletes an uploaded file.
+@overload
+def remove_openai_file(
+    id: str,
+    *,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def remove_openai_file(
+    *,
+    file_id: str,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+
+# Remove-Thread: Deletes a thread.
+@overload
+def remove_thread(
+    input_object: Any,
+    *,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def remove_thread(
+    *,
+    thread_id: Any,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+@overload
+def remove_thread(
+    *,
+    thread: Any,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> None: ...
+
+# Set-Assistant: Changes an assistant.
+@overload
+def set_assistant(
+    input_object: Any,
+    *,
+    name: str | None = ...,
+    model: str | None = ...,
+    description: str | None = ...,
+    instructions: str | None = ...,
+    use_code_interpreter: bool | None = ...,
+    use_file_search: bool | None = ...,
+    functions: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    temperature: float | None = ...,
+    top_p: float | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    response_format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def set_assistant(
+    *,
+    assistant_id: Any,
+    name: str | None = ...,
+    model: str | None = ...,
+    description: str | None = ...,
+    instructions: str | None = ...,
+    use_code_interpreter: bool | None = ...,
+    use_file_search: bool | None = ...,
+    functions: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    temperature: float | None = ...,
+    top_p: float | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    response_format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def set_assistant(
+    *,
+    assistant: Any,
+    name: str | None = ...,
+    model: str | None = ...,
+    description: str | None = ...,
+    instructions: str | None = ...,
+    use_code_interpreter: bool | None = ...,
+    use_file_search: bool | None = ...,
+    functions: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = ...,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    temperature: float | None = ...,
+    top_p: float | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    response_format: Literal['default', 'auto', 'text', 'json_object', 'raw_response'] | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+
+# Set-Thread: Changes a thread.
+@overload
+def set_thread(
+    input_object: Any,
+    *,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def set_thread(
+    *,
+    thread_id: Any,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    timeout_sec: int | None = ...,
+    max_retry_count: int | None = ...,
+    api_base: str | None = ...,
+    api_key: str | SecureString | None = ...,
+    organization: str | None = ...,
+    org_id: str | None = ...,
+    additional_query: Mapping[str, Any] | None = ...,
+    additional_headers: Mapping[str, Any] | None = ...,
+    additional_body: Any | None = ...,
+    **common: Unpack[_CommonParameters],
+) -> PSObject: ...
+@overload
+def set_thread(
+    *,
+    thread: Any,
+    file_ids_for_code_interpreter: Sequence[str] | str | None = ...,
+    vector_stores_for_file_search: Sequence[Any] | Any | None = ...,
+    file_ids_for_file_search: Sequence[str] | str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
     timeout_sec: int | None = ...,
     max_retry_count: int | None = ...,
     api_base: str | None = ...,

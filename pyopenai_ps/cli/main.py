@@ -112,7 +112,10 @@ class _Session:
         try:
             try:
                 for item in stream:
-                    writer.write(item)
+                    if isinstance(item, (bytes, bytearray)):
+                        writer.write_bytes(item)
+                    else:
+                        writer.write(item)
             finally:
                 self.progress.clear()
                 writer.close()

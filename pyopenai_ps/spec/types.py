@@ -15,6 +15,7 @@ Values that may be secrets are never put in a failure message.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Mapping, MutableSequence
 from typing import Any
@@ -188,9 +189,35 @@ def _convert_string(value: Any, parameter: str) -> str:
     if isinstance(value, SecureString):
         # PowerShell shows the type name, never the content
         return "System.Security.SecureString"
+    if isinstance(value, os.PathLike):
+        return os.fsdecode(value)  # a path object is its path, as a FileInfo converts to its name
     raise ConversionFailure(
         f'Cannot convert the value of type "{dotnet_type_name(value)}" to type "System.String".'
     )
+
+
+def _byte_array_type(byte: ParamType) -> ParamType:
+    """``Byte[]``: bytes stay bytes (never a list of ints); numbers and lists of numbers become bytes.
+
+    From Python a binary stream (an object with ``read``) is also taken as it is, so a file part
+    can be sent from an open file without reading it into memory.
+    """
+
+    def matches(value: Any) -> bool:
+        return isinstance(value, bytes)
+
+    def convert(value: Any, parameter: str) -> Any:
+        if value is None:
+            return b""
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value) if not isinstance(value, bytes) else value
+        if hasattr(value, "read") and not isinstance(value, str):
+            return value
+        items = list(value) if _is_sequence(value) else [value]
+        return bytes(byte.convert(item, parameter) for item in items)
+
+    return ParamType("Byte[]", "System.Byte[]", "bytes | bytearray | memoryview | Sequence[int] | _typing.BinaryIO",
+                     matches, convert, element=byte)
 
 
 def _boolean_type(short: str, dotnet: str, is_switch: bool) -> ParamType:
@@ -337,7 +364,9 @@ def _build_types() -> dict[str, ParamType]:
     add(_integer_type("Int32", -(2**31), 2**31 - 1), "int")
     add(_integer_type("Int64", -(2**63), 2**63 - 1), "long")
     add(_integer_type("UInt16", 0, 2**16 - 1), "ushort")
-    add(_integer_type("Byte", 0, 255), "byte")
+    byte = _integer_type("Byte", 0, 255)
+    add(byte, "byte")
+    add(_byte_array_type(byte))
     add(_float_type("Double"), "double")
     add(_float_type("Single"), "float")
     add(_boolean_type("Boolean", "System.Boolean", False), "bool")
