@@ -228,6 +228,7 @@ class _Writer:
     def __init__(self, progress: Any) -> None:
         self.progress = progress
         self.count = 0
+        self.wrote_bytes = False
 
     def _out(self, text: str) -> None:
         if self.progress.width and sys.stdout.isatty():
@@ -248,6 +249,7 @@ class _Writer:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
+        self.wrote_bytes = True
 
 
 class _JsonLines(_Writer):
@@ -268,7 +270,8 @@ class _JsonArray(_JsonLines):
         self.count += 1
 
     def close(self) -> None:
-        self._out("\n]\n" if self.count else "[]\n")
+        if self.count or not self.wrote_bytes:  # only bytes written: no empty array after them
+            self._out("\n]\n" if self.count else "[]\n")
 
 
 class _ListView(_Writer):
