@@ -121,12 +121,13 @@ class Progress:
         """Bytes sent or received so far, with the rate since the transfer began."""
         now = self.clock()
         last = self._transfer
-        if last is None or last[0] != direction or done < last[3]:  # a new transfer
-            last = (direction, now, now - self.TRANSFER_EVERY, 0)
-        if now - last[2] < self.TRANSFER_EVERY and done != total:
+        if last is None or last[0] != direction or done < last[3]:  # a new transfer: drawn at once
+            started = now
+        elif now - last[2] < self.TRANSFER_EVERY and done != total:
             self._transfer = (direction, last[1], last[2], done)
             return
-        started = last[1]
+        else:
+            started = last[1]
         self._transfer = (direction, started, now, done)
         rate = f" ({_size(done / (now - started))}/s)" if now > started else ""
         of = f" of {_size(total)}" if total is not None else ""
