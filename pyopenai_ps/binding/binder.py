@@ -154,7 +154,8 @@ class Binder:
             problem = "it is null"
         elif isinstance(value, str) and value == "" and not param.allow_empty_string:
             problem = "it is an empty string"
-        elif isinstance(value, (list, bytes)) and not value and not param.allow_empty_collection:
+        elif (isinstance(value, (list, bytes, bytearray, memoryview)) and not len(value)
+              and not param.allow_empty_collection):
             problem = "it is an empty array"
         if problem:
             raise self._error(

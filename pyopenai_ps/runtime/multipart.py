@@ -97,6 +97,9 @@ def file_payload(value: Any, filename: str | None) -> FilePayload:
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         return FilePayload(data=data, size=len(data), filename=filename or "file")
+    if isinstance(value, (list, tuple)) and all(type(v) is int and 0 <= v <= 255 for v in value):
+        data = bytes(value)  # a Byte[] given as numbers
+        return FilePayload(data=data, size=len(data), filename=filename or "file")
     if hasattr(value, "read"):
         stream: IO[bytes] = value
         name = filename or _name_of(stream)

@@ -197,24 +197,24 @@ def _convert_string(value: Any, parameter: str) -> str:
 
 
 def _byte_array_type(byte: ParamType) -> ParamType:
-    """``Byte[]``: bytes stay bytes (never a list of ints); numbers and lists of numbers become bytes.
+    """``Byte[]``: bytes, bytearray and memoryview bind as they are (PowerShell binds a value that
+    already has the array type without walking it); numbers and lists of numbers become a list of
+    bytes, as any array type converts its elements.
 
     From Python a binary stream (an object with ``read``) is also taken as it is, so a file part
     can be sent from an open file without reading it into memory.
     """
+    as_array = _array_type(byte)
 
     def matches(value: Any) -> bool:
-        return isinstance(value, bytes)
+        return isinstance(value, (bytes, bytearray, memoryview)) or as_array.matches(value)
 
     def convert(value: Any, parameter: str) -> Any:
-        if value is None:
-            return b""
         if isinstance(value, (bytes, bytearray, memoryview)):
-            return bytes(value) if not isinstance(value, bytes) else value
+            return value
         if hasattr(value, "read") and not isinstance(value, str):
             return value
-        items = list(value) if _is_sequence(value) else [value]
-        return bytes(byte.convert(item, parameter) for item in items)
+        return as_array.convert(value, parameter)
 
     return ParamType("Byte[]", "System.Byte[]", "bytes | bytearray | memoryview | Sequence[int] | _typing.BinaryIO",
                      matches, convert, element=byte)

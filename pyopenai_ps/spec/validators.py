@@ -148,7 +148,8 @@ def _not_null_or_empty(args: Any) -> Check:
                     "value. Supply a collection that does not contain any null values and then try the "
                     "command again."
                 )
-        elif value is None or value == "" or (isinstance(value, (dict, bytes, bytearray, SecureString)) and not value):
+        elif value is None or value == "" or (
+                isinstance(value, (dict, bytes, bytearray, memoryview, SecureString)) and not value):
             raise ValidationFailure(
                 "The argument is null or empty. Provide an argument that is not null or empty, and then try "
                 "the command again."

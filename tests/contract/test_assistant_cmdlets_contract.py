@@ -31,7 +31,8 @@ def sent(caplog) -> list[str]:
     (f"New-Assistant -Name 'Weather' -Functions {WEATHER}", "/assistants"),
     ("New-Assistant", "/assistants"),
     ("New-Assistant -Name 'Full' -Model gpt-4o -Description 'd' -Instructions 'i' -UseCodeInterpreter -UseFileSearch "
-     "-FileIdsForCodeInterpreter 'file-a' -FileIdsForFileSearch 'file-b' -Temperature 0.5 -TopP 0.9 -Format json_object",
+     "-FileIdsForCodeInterpreter 'file-a' -FileIdsForFileSearch 'file-b' -Temperature 0.5 -TopP 0.9 "
+     "-Format json_object",
      "/assistants"),
     ("New-Assistant -Format auto", "/assistants"),
     ("New-Assistant -Format text", "/assistants"),

@@ -4,7 +4,8 @@ document, served by Prism (opt-in; see conftest.py).
 Prism checks each request body against the document's schema and answers 422 to one it refuses, so
 a call that succeeds here shows the body fits (CreateThreadRequest, ModifyThreadRequest,
 CreateMessageRequest).  Prism's answers carry the placeholder id "string", so the help's pipeline
-(New-Thread | Add-ThreadMessage) cannot be chained here; each cmdlet's own calls are checked.  The negative control at the end shows Prism does refuse a bad body.
+(New-Thread | Add-ThreadMessage) cannot be chained here; each cmdlet's own calls are checked.  The
+negative control at the end shows Prism does refuse a bad body.
 """
 
 from __future__ import annotations

@@ -76,7 +76,8 @@ class TestNewAssistant:
     def test_help_example_1_binds_true_to_the_hidden_input(self, api):
         out = ps.invoke('New-Assistant -Model gpt-4 -Instructions "You are a math teacher." -UseCodeInterpreter $true')
         assert sent(api) == ("POST", ASSISTANTS,
-                             b'{"model":"gpt-4","instructions":"You are a math teacher.","tools":[{"type":"code_interpreter"}]}')
+                             b'{"model":"gpt-4","instructions":"You are a math teacher.",'
+                             b'"tools":[{"type":"code_interpreter"}]}')
         assert out[0].model == "gpt-4"
 
     def test_a_piped_assistant_is_changed_instead(self, api):
@@ -201,7 +202,8 @@ class TestCommandLine:
         assert main(["New-Assistant", "-Name", "CLI", "-UseCodeInterpreter", "-Temperature", "0.5"]) == 0
         made = json.loads(capsys.readouterr().out)
         assert made["name"] == "CLI" and made["tools"] == [{"type": "code_interpreter"}]
-        assert sent(api)[2] == b'{"model":"gpt-3.5-turbo","name":"CLI","tools":[{"type":"code_interpreter"}],"temperature":0.5}'
+        assert sent(api)[2] == (b'{"model":"gpt-3.5-turbo","name":"CLI","tools":[{"type":"code_interpreter"}],'
+                                b'"temperature":0.5}')
         assert main(["Set-Assistant", made["id"], "-Format", "raw_response"]) == 0
         assert json.loads(json.loads(capsys.readouterr().out))["id"] == made["id"]  # a JSON string line
         assert main(["New-Assistant", "-Functions:@{description='x'}"]) == 2

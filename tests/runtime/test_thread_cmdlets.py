@@ -85,7 +85,8 @@ class TestNewThread:
     @pytest.mark.parametrize("extra", [{"metadata": {"k": "v"}}, '{"metadata":{"k":"v"}}'])
     def test_additional_body_is_merged_over_the_body(self, api, extra):
         ps.new_thread(metadata={"a": "b"}, file_ids_for_code_interpreter=["file-abc456"], additional_body=extra)
-        assert sent(api)[2] == b'{"tool_resources":{"code_interpreter":{"file_ids":["file-abc456"]}},"metadata":{"k":"v"}}'
+        assert sent(api)[2] == (b'{"tool_resources":{"code_interpreter":{"file_ids":["file-abc456"]}},'
+                                b'"metadata":{"k":"v"}}')
 
     def test_wrong_shapes_are_binding_errors_and_send_nothing(self, api):
         for line in ("New-Thread -VectorStoresForFileSearch @{name='x'}",
@@ -233,7 +234,8 @@ class TestAddThreadMessage:
 
     def test_the_pipeline_of_the_help(self, api):
         threads = ps.invoke("New-Thread | Add-ThreadMessage -Message 'Hello.' -PassThru | "
-                            "Add-ThreadMessage -Message ' How' -PassThru | Add-ThreadMessage -Message ' are you?' -PassThru")
+                            "Add-ThreadMessage -Message ' How' -PassThru | "
+                            "Add-ThreadMessage -Message ' are you?' -PassThru")
         assert len(threads) == 1
         assert messages_of(api, threads[0].id) == ["Hello.", " How", " are you?"]
 

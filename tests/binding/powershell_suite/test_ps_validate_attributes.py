@@ -23,7 +23,6 @@ from .marks import (
     D04_LENGTH_NOT_STRING,
     D04_NOT_NULL_ELEMENTS,
     D12_NEGATIVE_COUNT,
-    D13_TYPED_ARRAY,
     D14_RANGE_TYPE_NAME,
     F_RANGE_KINDS,
     F_WHITE_SPACE,
@@ -354,7 +353,6 @@ TIME_TITLE = "Validate running time '<ScriptBlock>'"
 
 
 @case(f"{TIME_TITLE} [MandatoryFunc -ByteArray $byteArray]")
-@differs(D13_TYPED_ARRAY)
 def test_byte_array_binds_to_byte_array_as_it_is():
     value = BYTE_VALUES["$byteArray"]()
     binding = command_from_yaml(MANDATORY_FUNC).bind(ByteArray=value)
@@ -462,7 +460,7 @@ def test_not_null_or_white_space_refuses_blank(argument):
 @pytest.mark.parametrize(
     "how",
     [
-        pytest.param("byte[]", marks=differs(D13_TYPED_ARRAY + "; and " + D01_EMPTY_ARRAY)),
+        pytest.param("byte[]", marks=differs(D01_EMPTY_ARRAY)),
         pytest.param("line @()", marks=differs(D01_EMPTY_ARRAY)),
     ],
 )

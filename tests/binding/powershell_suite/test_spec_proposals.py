@@ -15,7 +15,6 @@ import pytest
 
 from ._support import ParameterBindingError, SpecError, bind_line, command_from_yaml, declared_type, spec_from_yaml
 from .marks import (
-    D13_TYPED_ARRAY,
     F_ENUM_VALUES,
     F_RANGE_KINDS,
     F_REMAINING,
@@ -336,7 +335,6 @@ def test_pscustomobject_parameter_takes_anything(value):
 
 
 @proposal(f_type("Byte[]"), BINDER_BASE + ": CoerceTypeAsNeeded")
-@differs(D13_TYPED_ARRAY)
 @pytest.mark.parametrize("value", [b"\x00\x01\xff", bytearray(b"\x00\x01\xff")], ids=["bytes", "bytearray"])
 def test_byte_array_takes_bytes_as_they_are(value):
     assert command_from_yaml(one_parameter("Byte[]")).bind(value).bound["Value"] is value

@@ -96,7 +96,9 @@ class _Files:
 
     def content(self, sent, match):
         found = self.files.get(match.group("f"))
-        return (200, {"Content-Type": "application/octet-stream"}, found[1]) if found else self._missing(match.group("f"))
+        if not found:
+            return self._missing(match.group("f"))
+        return 200, {"Content-Type": "application/octet-stream"}, found[1]
 
     def delete(self, sent, match):
         if self.files.pop(match.group("f"), None) is None:

@@ -306,7 +306,8 @@ class TestAddThreadMessagePester:
         """Add-ThreadMessage.tests.ps1 / online / It 'Add 3 thread messages' (Messages holds all three)."""
         _Threads(rec)
         result = ps.invoke("New-Thread | Add-ThreadMessage -Message 'Hello.' -PassThru | "
-                           "Add-ThreadMessage -Message ' How' -PassThru | Add-ThreadMessage -Message ' are you?' -PassThru")
+                           "Add-ThreadMessage -Message ' How' -PassThru | "
+                           "Add-ThreadMessage -Message ' are you?' -PassThru")
         assert [m["content"][0]["text"]["value"] for m in result[0].Messages] == ["Hello.", " How", " are you?"]
 
 
@@ -325,7 +326,8 @@ class TestThreadsE2EThreads:
         """Threads.E2E.tests.ps1 / It 'STEP2: Create a Thread and Add a message' (and File Search's STEP3)."""
         threads = _Threads(rec)
         thread = ps.invoke("New-Thread -TimeoutSec 30 -MaxRetryCount 5 -ea Stop | "
-                           f"Add-ThreadMessage -Message '{self.PROMPT}' -PassThru -TimeoutSec 30 -MaxRetryCount 5 -ea Stop")
+                           f"Add-ThreadMessage -Message '{self.PROMPT}' -PassThru -TimeoutSec 30 -MaxRetryCount 5 "
+                           "-ea Stop")
         assert len(thread) == 1 and thread[0].id.startswith("thread_")
         assert len(threads.messages[thread[0].id]) == 1
 
