@@ -116,6 +116,16 @@ class TestRegister:
         assert [f.filename for f in out] == ["part0.txt", "part1.txt", "part2.txt"]
         assert [r.part("file").size for r in uploads(api)] == [1, 2, 3]
 
+    def test_the_same_call_again_reads_the_file_again(self, api, data_file):
+        ps.register_openai_file(file=str(data_file), purpose="assistants")
+        data_file.write_bytes(b"changed and longer than before " * 10)
+        ps.register_openai_file(file=str(data_file), purpose="assistants")  # the recent-call cache reuses the plan
+        data_file.unlink()
+        with pytest.raises(MissingValueError):
+            ps.register_openai_file(file=str(data_file), purpose="assistants")
+        assert [r.part("file").data for r in uploads(api)][1:] == [b"changed and longer than before " * 10]
+        assert len(uploads(api)) == 2
+
     def test_a_missing_file_sends_nothing(self, api, tmp_path):
         with pytest.raises(MissingValueError, match="does not exist or is not a file"):
             ps.register_openai_file(file=str(tmp_path / "notexist.txt"), purpose="assistants")
