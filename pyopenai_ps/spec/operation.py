@@ -17,7 +17,8 @@ keys shown (value sources are described in :mod:`.values`)::
           path_values:
             thread_id: {read_id: InputObject, prefix: thread_, keys: [id, thread_id]}
             run_id: {parameter: RunId}
-          returns: object                     # object | page | all | none | bytes | text
+          returns: object                     # object | page | all | none | bytes | text (text: a JSON
+                                              # answer still feeds {answer.*} in messages and then:)
         List:
           path: /threads/{thread_id}/runs
           query: {limit: {parameter: Limit}, order: {parameter: Order}}
@@ -35,8 +36,8 @@ keys shown (value sources are described in :mod:`.values`)::
             - when: {given: {read_id: InputObject, prefix: thread_}}
               path: /threads/{thread_id}
               path_values: {thread_id: {read_id: InputObject, prefix: thread_}}
-          then:                               # a follow-up whose output replaces this one's
-            when: PassThru
+          then:                               # a follow-up whose output replaces this one's; it gets
+            when: PassThru                    # this call's connection parameters (not -AdditionalBody)
             run: Get-Thread
             with: {InputObject: {answer: id}}
           messages:
@@ -45,8 +46,8 @@ keys shown (value sources are described in :mod:`.values`)::
         Upload:
           method: POST
           path: /files
-          form:                               # multipart/form-data, streamed from disk
-            purpose: {parameter: Purpose}
+          form:                               # multipart/form-data, streamed from disk; parts in
+            purpose: {parameter: Purpose}     # this order
             file: {file: {parameter: File}, filename: {parameter: Name}}
         Content:
           path: /files/{file_id}/content

@@ -9,7 +9,9 @@ that knows two things the binder needs:
 * ``convert(value, parameter)``: PowerShell's conversion, raising
   :class:`ConversionFailure` with PowerShell's wording when it cannot.
 
-Values that may be secrets are never put in a failure message.
+Values that may be secrets are never put in a failure message.  ``Byte[]`` has a type of its
+own: bytes-like values bind as they are (and, from Python, a binary stream), numbers element by
+element.
 """
 
 from __future__ import annotations
