@@ -217,6 +217,7 @@ VALIDATION_ERROR_IDS = frozenset(
         "ValidateRangeNegativeFailure",
         "ValidateRangeNonPositiveFailure",
         "ObjectIdNotReadable",
+        "PropertyMissing",
     }
 )
 

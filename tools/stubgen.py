@@ -72,6 +72,8 @@ def static_part(source: str) -> tuple[list[str], list[str], list[str]]:
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             exported = list(ast.literal_eval(node.value))
+    signatures = " ".join(ast.unparse(node.args) + " -> " + ast.unparse(node.returns or ast.Constant(None))
+                          for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in exported)
     imports: list[str] = []
     typing_names = {"Any", "Literal", "TypedDict", "Unpack", "overload"}
     nodes = list(tree.body)
@@ -91,7 +93,11 @@ def static_part(source: str) -> tuple[list[str], list[str], list[str]]:
             typing_names.update(a.name for a in node.names if a.name != "TYPE_CHECKING")
             continue
         module = "." * node.level + (node.module or "")
-        names = [f"{a.name} as {a.name}" if a.name in exported and not a.asname else ast.unparse(a) for a in node.names]
+        kept = [a for a in node.names  # a private name is in the stub only if a signature uses it
+                if not (a.asname or a.name).startswith("_") or a.name in exported or re.search(rf"\b{a.asname or a.name}\b", signatures)]
+        if not kept:
+            continue
+        names = [f"{a.name} as {a.name}" if a.name in exported and not a.asname else ast.unparse(a) for a in kept]
         line = f"from {module} import " + ", ".join(names)
         if len(line) > 100:
             line = f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
@@ -250,6 +256,9 @@ def generate(specs_dir: Path = SPECS, init: Path = PACKAGE / "__init__.py") -> t
     body.extend(f"{spec_function(spec)}\n" for spec in sorted(specs, key=lambda s: s.function_name))
     used = [name for name in ("Mapping", "Sequence") if f"{name}[" in "".join(body)]  # import only what is used
     abc_import = [f"from collections.abc import {', '.join(used)}"] if used else []
+    if "BinaryIO" in "".join(body) and "BinaryIO" not in imports[0]:  # a Byte[] parameter takes a stream
+        names = imports[0].removeprefix("from typing import ").split(", ")
+        imports[0] = f"from typing import {', '.join(sorted([*names, 'BinaryIO']))}"
     parts = [_HEADER, *abc_import, *imports, ""]
     parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]\n")
     parts.extend(body)

@@ -12,7 +12,8 @@ names a parameter (``-Name:value`` reads the value as a PowerShell literal
 when it is ``$true``/``$false``/``$null``, a number or quoted), ``--`` ends the
 parameters, and every other word is one string value the binder converts.
 
-Output is PowerShell's list view on a terminal and JSON Lines otherwise.  Exit
+Output is PowerShell's list view on a terminal and JSON Lines otherwise; bytes (a file's
+content) are written as they are.  Exit
 status: 0 success, 2 usage or binding error (nothing sent), 1 any other error,
 including errors reported under ``-ErrorAction Continue`` and a pipeline record
 that does not bind after earlier records were sent.
@@ -132,7 +133,10 @@ class _Session:
         try:
             try:
                 for item in stream:
-                    writer.write(item)
+                    if isinstance(item, (bytes, bytearray)):
+                        writer.write_bytes(item)
+                    else:
+                        writer.write(item)
             finally:
                 self.progress.clear()
                 writer.close()

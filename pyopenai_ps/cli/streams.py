@@ -92,22 +92,57 @@ def _scalar_line(text: str, decoder: Any) -> Any:
 # --- progress ---------------------------------------------------------------------------------
 
 
-class Progress:
-    """``\\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done."""
+def _size(count: float) -> str:
+    """A byte count as people read it: ``512 B``, ``1.5 MB`` (powers of 1024, as PowerShell's KB/MB)."""
+    for unit in ("B", "KB", "MB"):
+        if count < 1024:
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} GB"
 
-    def __init__(self) -> None:
+
+class Progress:
+    """``\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done; for an
+    upload or a download ``\rRegister-OpenAIFile: uploading 12.0 MB of 200.0 MB (80.0 MB/s)``."""
+
+    #: A transfer's line is redrawn at most this often (seconds), and at its end.
+    TRANSFER_EVERY = 0.1
+
+    def __init__(self, clock: Any = None) -> None:
+        import time
+
         self.width = 0
+        self.clock = clock or time.monotonic
+        self._transfer: tuple[str, float, float, int] | None = None  # (direction, started, drawn at, bytes)
 
     def __call__(self, command_name: str, pages: int, objects: int) -> None:
-        text = (f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
-                f"{objects} object{'' if objects == 1 else 's'}")
+        self._draw(f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
+                   f"{objects} object{'' if objects == 1 else 's'}")
+
+    def transfer(self, command_name: str, direction: str, done: int, total: int | None) -> None:
+        """Bytes sent or received so far, with the rate since the transfer began."""
+        now = self.clock()
+        last = self._transfer
+        if last is None or last[0] != direction or done < last[3]:  # a new transfer: drawn at once
+            started = now
+        elif now - last[2] < self.TRANSFER_EVERY and done != total:
+            self._transfer = (direction, last[1], last[2], done)
+            return
+        else:
+            started = last[1]
+        self._transfer = (direction, started, now, done)
+        rate = f" ({_size(done / (now - started))}/s)" if now > started else ""
+        of = f" of {_size(total)}" if total is not None else ""
+        self._draw(f"{command_name}: {direction}ing {_size(done)}{of}{rate}")
+
+    def _draw(self, text: str) -> None:
         pad = " " * max(0, self.width - len(text))  # rub out a longer previous line
         sys.stderr.write("\r" + text + pad)
         sys.stderr.flush()
         self.width = len(text)
 
     def clear(self) -> None:
-        self._started = None
+        self._transfer = None
         if self.width:
             sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()

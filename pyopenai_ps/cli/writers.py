@@ -43,6 +43,7 @@ class _Writer:
         self.progress = progress
         self.properties = list(properties) if properties else None
         self.count = 0
+        self.wrote_bytes = False
 
     def _out(self, text: str) -> None:
         if not text:
@@ -58,6 +59,15 @@ class _Writer:
     def close(self) -> None:
         pass
 
+    def write_bytes(self, data: bytes | bytearray) -> None:
+        """Bytes (a file's content) go to standard output as they are, whatever the format."""
+        if self.progress.width and sys.stdout.isatty():
+            self.progress.clear()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        self.wrote_bytes = True
+
 
 class _JsonLines(_Writer):
     def write(self, item: Any) -> None:
@@ -71,7 +81,8 @@ class _JsonArray(_Writer):
         self.count += 1
 
     def close(self) -> None:
-        self._out("\n]\n" if self.count else "[]\n")
+        if self.count or not self.wrote_bytes:  # only bytes written: no empty array after them
+            self._out("\n]\n" if self.count else "[]\n")
 
 
 class _ListView(_Writer):

@@ -30,6 +30,7 @@ from ..secure import Redactor
 from ..spec.operation import SetOperation
 from .events import select
 from .files import check_target, write_atomically
+from .multipart import MultipartBody
 from .plan import KEY_SLOT, PreparedCall, RequestPlan
 from .poll import wait_for
 from .settings import ClientSettings
@@ -95,11 +96,8 @@ class _Sender:
             reporter.debug("Request headers: " + _shown_headers(headers, self.redact))
             if plan.body is not None:
                 reporter.debug(self.redact("Request body: " + plan.body.decode("utf-8")[:DEBUG_BODY_CHARS]))
-            elif plan.form is not None:
-                fields, files = plan.form
-                parts = [f"{name}={value!r}" for name, value in fields]
-                parts += [f"{name}=<file {p.filename!r}, {p.size} bytes>" for name, p, _ in files]
-                reporter.debug(self.redact("Request form: " + ", ".join(parts)))
+            elif isinstance(body, MultipartBody):
+                reporter.debug(self.redact("Request form: " + body.summary))
         return headers, body
 
     def _on_retry(self, event: RetryEvent) -> None:
@@ -259,7 +257,13 @@ class Execution:
         elif operation.returns == "jsonl":
             yield from self._lines(result)
         elif operation.returns == "text":
-            yield _text(result)
+            text = _text(result)
+            if operation.success_message or operation.then:  # they may read fields of a JSON answer
+                try:
+                    self.answer = json.loads(text)
+                except ValueError:
+                    self.answer = None
+            yield text
         elif operation.returns == "object":
             data = self.answer = result.json()
             if not isinstance(data, dict):

@@ -201,10 +201,17 @@ class Invocation:
             yield from self.execute(self.prepare(last.binding.replacing(last.operation.collect, collected)))
 
 
+#: Roles a follow-up does not inherit: the extra body was meant for the main request's body.
+_NOT_PASSED_ON = frozenset({"extra_body"})
+
+
 def _passed_on(caller: CmdletSpec, callee: CmdletSpec, binding: Binding) -> dict[str, Any]:
-    """The caller's bound connection parameters, under the callee's names for the same roles."""
+    """The caller's bound connection parameters, under the callee's names for the same roles (the
+    extra body excepted)."""
     passed = {}
     for role, name in attrs.asdict(caller.connection).items():
+        if role in _NOT_PASSED_ON:
+            continue
         target = getattr(callee.connection, role)
         if name and target and binding.is_bound(name):
             passed[target] = binding.get(name)

@@ -25,7 +25,7 @@ from ..binding.result import Binding
 from ..errors import ConfigurationError, MissingValueError
 from ..spec.model import CmdletSpec
 from ..spec.operation import FilePart, SetOperation, ValueSource
-from .multipart import FilePayload, MultipartBody, ProgressCallback, file_payload
+from .multipart import FilePayload, FormPart, MultipartBody, ProgressCallback, file_payload
 from ..spec.properties import MISSING, get_property
 from .output import PSObject
 from .settings import ClientSettings, checked_base
@@ -150,12 +150,10 @@ def _path(operation: SetOperation, values: Mapping[str, str]) -> str:
     return path
 
 
-def _form_parts(operation: SetOperation, binding: Binding) -> tuple[list[tuple[str, str]],
-                                                                      list[tuple[str, FilePayload, str | None]]]:
-    """The form's text parts and file parts (each file checked now: an unreadable one sends nothing)."""
+def _form_parts(operation: SetOperation, binding: Binding) -> list[FormPart]:
+    """The form's parts in the spec's order (each file checked now: an unreadable one sends nothing)."""
     context = Context(binding)
-    fields: list[tuple[str, str]] = []
-    files: list[tuple[str, FilePayload, str | None]] = []
+    parts: list[FormPart] = []
     for name, part in operation.form or ():
         if isinstance(part, FilePart):
             value = evaluate(part.file, context)
@@ -164,14 +162,14 @@ def _form_parts(operation: SetOperation, binding: Binding) -> tuple[list[tuple[s
             filename = evaluate(part.filename, context) if part.filename is not None else NOTHING
             content_type = evaluate(part.content_type, context) if part.content_type is not None else NOTHING
             payload = file_payload(value, None if filename is NOTHING else os.path.basename(str(filename)))
-            files.append((name, payload, None if content_type is NOTHING else str(content_type)))
+            parts.append((name, payload, None if content_type is NOTHING else str(content_type)))
             continue
         value = evaluate(part, context)
         if value is not NOTHING:
-            fields.append((name, _query_text(value)))
-    if not files:
+            parts.append((name, _query_text(value), None))
+    if not any(isinstance(value, FilePayload) for _, value, _ in parts):
         raise MissingValueError("The request needs a file, and none was given.", setting="file")
-    return fields, files
+    return parts
 
 
 #: Where the key goes: the executor fills it in per request (the extra headers may replace it).
@@ -242,7 +240,7 @@ class RequestPlan:
             return self.body, {}
         parts = self.form or _form_parts(self.operation, self._binding)  # a repeated call reads its files again
         self.form = None
-        body = MultipartBody(*parts, progress=progress)
+        body = MultipartBody(parts, progress=progress)
         return body, {"Content-Type": body.content_type, "Content-Length": str(body.length)}
 
     def describe(self, text: str, answer: Any = None) -> str:

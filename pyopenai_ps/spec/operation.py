@@ -17,7 +17,8 @@ keys shown (value sources are described in :mod:`.values`)::
           path_values:
             thread_id: {read_id: InputObject, prefix: thread_, keys: [id, thread_id]}
             run_id: {parameter: RunId}
-          returns: object                     # object | page | all | none | bytes | text
+          returns: object                     # object | page | all | none | bytes | text (text: a JSON
+                                              # answer still feeds {answer.*} in messages and then:)
         List:
           path: /threads/{thread_id}/runs
           query: {limit: {parameter: Limit}, order: {parameter: Order}}
@@ -37,8 +38,8 @@ keys shown (value sources are described in :mod:`.values`)::
               path_values: {thread_id: {read_id: InputObject, prefix: thread_}}
           refuse:                             # a call this package cannot make (yet): an error, nothing sent
             - {when: Wait, message: "-Wait is not supported yet."}
-          then:                               # a follow-up whose output replaces this one's
-            when: PassThru
+          then:                               # a follow-up whose output replaces this one's; it gets
+            when: PassThru                    # this call's connection parameters (not -AdditionalBody)
             run: Get-Thread
             with: {InputObject: {answer: id}}
           messages:
@@ -47,8 +48,8 @@ keys shown (value sources are described in :mod:`.values`)::
         Upload:
           method: POST
           path: /files
-          form:                               # multipart/form-data, streamed from disk
-            purpose: {parameter: Purpose}
+          form:                               # multipart/form-data, streamed from disk; parts in
+            purpose: {parameter: Purpose}     # this order
             file: {file: {parameter: File}, filename: {parameter: Name}}
         Content:
           path: /files/{file_id}/content

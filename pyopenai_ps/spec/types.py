@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import os
 import re
 from collections.abc import Mapping, MutableSequence
 from typing import Any
@@ -55,6 +56,8 @@ def _convert_string(value: Any, parameter: str) -> str:
         return number_text(value)  # a number written in a line keeps its text ('0x10', '1kb')
     if isinstance(value, SecureString):
         return "System.Security.SecureString"  # PowerShell shows the type name, never the content
+    if isinstance(value, os.PathLike):
+        return os.fsdecode(value)  # a path object is its path, as a FileInfo converts to its name
     raise ConversionFailure(f'Cannot convert the value of type "{dotnet_type_name(value)}" to type "System.String".')
 
 
@@ -184,7 +187,8 @@ def _object_type(name: str, dotnet: str) -> ParamType:
 
 def _array_type(element: ParamType) -> ParamType:
     """``T[]``: a list whose elements already have the type binds as it is (no copy, no conversion);
-    a lone element is wrapped; ``Byte[]`` takes Python's byte strings as they are."""
+    a lone element is wrapped; ``Byte[]`` takes Python's byte strings as they are, and (from Python)
+    a binary stream, so a file part can be sent from an open file without reading it into memory."""
     takes_bytes = element.name == "Byte"
 
     def matches(value: Any) -> bool:
@@ -208,7 +212,7 @@ def _array_type(element: ParamType) -> ParamType:
             return None
         if matches(value):
             return value
-        if takes_bytes and isinstance(value, BYTES):
+        if takes_bytes and (isinstance(value, BYTES) or (hasattr(value, "read") and not isinstance(value, str))):
             return value
         items = list(value) if is_sequence(value) else [value]
         return [element.convert(item, parameter) for item in items]
@@ -217,7 +221,7 @@ def _array_type(element: ParamType) -> ParamType:
         f"{element.name}[]",
         f"{element.dotnet_name}[]",
         f"Sequence[{element.python_annotation}] | {element.python_annotation}"
-        + (" | bytes" if takes_bytes else ""),
+        + (" | bytes | BinaryIO" if takes_bytes else ""),
         matches,
         convert,
         is_secret=element.is_secret,

@@ -12,6 +12,8 @@ Each is implemented once here and referenced by name from any spec::
       count: [1, 10]                 # ValidateCount
       pattern: '^[a-z]+$'            # ValidatePattern (ignoring case)
       object_id: {prefix: thread_, keys: [id, thread_id]}
+      object_id: {prefix: vs_, keys: [id], each: true}   # every element of an array
+      has_keys: [name]               # every element is a dictionary or object with these properties
     transform: [lowercase]      # see .transforms
 
 A factory checks its arguments when the spec loads (raising ``ValueError``, which the loader
@@ -28,7 +30,7 @@ from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
 from ..errors import ValidationFailure
-from .properties import read_id
+from .properties import MISSING, get_property, read_id
 from .ranges import make_range
 from .typebase import ParamType, dotnet_text
 
@@ -288,23 +290,23 @@ def _count(args: Any, param_type: ParamType | None) -> Check:
 
 
 def _object_id(args: Any, param_type: ParamType | None) -> Check:
-    """The value is an id, or an object an id with a prefix can be read from."""
+    """The value is an id, or an object an id with a prefix can be read from (``each``: every element is)."""
     if not isinstance(args, Mapping):
         raise ValueError("object_id takes {prefix: .., keys: [..]}")
-    unknown = set(args) - {"prefix", "keys", "accept_string"}
+    unknown = set(args) - {"prefix", "keys", "accept_string", "each"}
     if unknown:
-        raise ValueError(f"object_id takes 'prefix', 'keys' and 'accept_string', not {sorted(unknown)}")
+        raise ValueError(f"object_id takes 'prefix', 'keys', 'accept_string' and 'each', not {sorted(unknown)}")
     prefix, keys = args.get("prefix"), args.get("keys")
-    accept_string = args.get("accept_string", True)
+    accept_string, each = args.get("accept_string", True), args.get("each", False)
     if not isinstance(prefix, str) or not prefix:
         raise ValueError("object_id needs a non-empty string 'prefix'")
     if not isinstance(keys, (list, tuple)) or not keys or not all(isinstance(k, str) for k in keys):
         raise ValueError("object_id needs 'keys', a non-empty list of property names")
-    if not isinstance(accept_string, bool):
-        raise ValueError("object_id accept_string must be true or false")
+    if not isinstance(accept_string, bool) or not isinstance(each, bool):
+        raise ValueError("object_id accept_string and each must be true or false")
     keys_text = " or ".join(f"'{k}'" for k in keys)
 
-    def check(value: Any) -> None:
+    def check_one(value: Any) -> None:
         if read_id(value, prefix, keys, accept_string=accept_string) is None:
             if value is None:
                 what = "The argument is null"
@@ -317,6 +319,30 @@ def _object_id(args: Any, param_type: ParamType | None) -> Check:
                 f"property starts with '{prefix}'.",
                 "ObjectIdNotReadable",
             )
+
+    def check_each(value: Any) -> None:
+        for item in elements(value):  # a script validator on an array parameter runs once per element
+            check_one(item)
+
+    return check_each if each else check_one
+
+
+def _has_keys(args: Any, param_type: ParamType | None) -> Check:
+    """Each element is a dictionary (or object) whose named properties are there and not empty."""
+    if not isinstance(args, (list, tuple)) or not args or not all(isinstance(k, str) and k for k in args):
+        raise ValueError("has_keys takes a non-empty list of property names")
+    names = tuple(args)
+
+    def check(value: Any) -> None:
+        for item in elements(value):
+            for name in names:
+                found = get_property(item, name)
+                if found is MISSING or found is None or found == "":
+                    raise ValidationFailure(
+                        f"An element of the argument has no '{name}': each element must be a dictionary or "
+                        f"object with {', '.join(repr(n) for n in names)}.",
+                        "PropertyMissing",
+                    )
 
     return check
 
@@ -331,6 +357,7 @@ VALIDATORS: dict[str, Callable[[Any, ParamType | None], Check]] = {
     "count": _count,
     "pattern": _pattern,
     "object_id": _object_id,
+    "has_keys": _has_keys,
 }
 
 #: Validation keys that are flags for the binder, not checks.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from cli_support import cli, environment, json_lines, run, run_main
+from cli_support import cli, environment, json_lines, run_main
 
 
 @pytest.mark.parametrize("args, ids", [

@@ -17,7 +17,6 @@ from cli_support import (
     environment,
     json_lines,
     paths,
-    run,
     run_main,
 )
 

@@ -46,7 +46,7 @@ def passes(name: str, args, value, param_type=None) -> None:
 
 def test_every_validator_is_named_and_the_flags_are_not_checks():
     assert set(VALIDATORS) == {"range", "set", "not_null", "not_null_or_empty", "not_null_or_white_space", "length",
-                               "count", "pattern", "object_id"}
+                               "count", "pattern", "object_id", "has_keys"}
     assert FLAGS == {"allow_null", "allow_empty_string", "allow_empty_collection"}
     with pytest.raises(KeyError):
         make_validator("allow_null", True)
