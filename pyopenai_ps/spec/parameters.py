@@ -36,6 +36,8 @@ PARAM_KEYS = {
     "role": str,
     "remaining_arguments": bool,
     "false_binds": bool,
+    "no_effect": str,
+    "unsupported": dict,
 }
 _SET_KEYS = {"mandatory": bool, "position": (int, type(None)), "pipeline": list, "remaining_arguments": bool}
 _PIPELINE_MODES = {"byvalue": "ByValue", "bypropertyname": "ByPropertyName"}
@@ -123,6 +125,8 @@ def parameter_from_mapping(
         sensitive=raw.get("sensitive", False) or param_type.is_secret,
         role=_role(raw.get("role"), name),
         false_binds=raw.get("false_binds", False),
+        no_effect=raw.get("no_effect", "").strip(),
+        unsupported=_unsupported(raw.get("unsupported", {}), name),
     )
 
 
@@ -187,6 +191,17 @@ def _membership(raw: Mapping[str, Any], name: str, sets: tuple[str, ...]) -> tup
         undeclared = next(iter(chosen))
         raise SpecError(f"parameter set '{undeclared}' is not declared", parameter=name, field="sets")
     return tuple(membership)
+
+
+def _unsupported(raw: Mapping[Any, Any], name: str) -> tuple[tuple[str, str], ...]:
+    """``{value: why}``: each a value the parameter takes and a non-empty reason it is refused."""
+    pairs = []
+    for value, why in raw.items():
+        if not isinstance(why, str) or not why.strip() or isinstance(value, (dict, list)) or value is None:
+            raise SpecError("unsupported maps each value to the reason it is refused", parameter=name,
+                            field="unsupported")
+        pairs.append((str(value), why.strip()))
+    return tuple(pairs)
 
 
 def _transforms(raw: Any, name: str) -> tuple[str, ...]:
