@@ -4,7 +4,7 @@ Each case binds one command line (nothing is sent) and states what PowerShell do
 declaration: the parameter set it picks and what it binds (names, aliases, positions, sets,
 defaults, transformations), or the error id it raises (mandatory, validation, unknown names,
 sets that cannot be resolved).  Cases where our spec declares something else are
-xfail(strict=True) with the difference; DIFFERENCES.md lists them.
+xfail(strict=True) with the difference; docs/DIFFERENCES.md lists them.
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def test_api_key_takes_a_plain_string(name):
 
 
 class TestDeliberate:
-    """Differences kept on purpose (see DIFFERENCES.md); these tests pin our behaviour."""
+    """Differences kept on purpose (see docs/DIFFERENCES.md); these tests pin our behaviour."""
 
     @pytest.mark.parametrize("line", ["Get-Batch -ApiType Azure", "Get-ThreadRun thread_a -AuthType azure",
                                       "Get-Assistant -AuthType azure_ad"])
