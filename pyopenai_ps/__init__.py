@@ -39,8 +39,10 @@ from .errors import (
     RateLimitExceededError,
     ResponseFormatError,
     SpecError,
+    StreamError,
     UnauthorizedError,
     UsageError,
+    WaitTimeoutError,
 )
 from ._sentinel import Sentinel as _Sentinel
 from .runtime import settings as _settings
@@ -94,7 +96,9 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "ResponseFormatError",
+    "StreamError",
     "PaginationError",
+    "WaitTimeoutError",
 ]
 
 # --- settings globals, like PSOpenAI's $global: variables (None when unset) -----------------------
@@ -112,14 +116,14 @@ _settings.use_globals(globals())  # the runtime reads the globals above from her
 
 def get_command(name: str) -> Command:
     """The cmdlet of that name (case-insensitive); :class:`CommandNotFoundError` if none."""
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return REGISTRY.get(name)
 
 
 def get_commands() -> list[str]:
     """The names of every registered cmdlet."""
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return REGISTRY.names()
 
@@ -127,7 +131,7 @@ def get_commands() -> list[str]:
 def load_spec(path: str | _Path) -> Command:
     """Load one more spec file at run time and register its cmdlet (replacing one of the same name)."""
     from .runtime.invocation import forget_command
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     command, replaced = REGISTRY.load_replacing(path)
     if replaced is not None:
@@ -141,7 +145,7 @@ def load_spec(path: str | _Path) -> Command:
 
 def spec_errors() -> list[SpecError]:
     """The errors of bundled spec files that failed to load (the others still work)."""
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return REGISTRY.errors()
 
@@ -218,7 +222,7 @@ def __getattr__(name: str) -> _typing.Any:
     # Module functions made from specs: get_thread_run, ...
     if name.startswith("_"):
         raise AttributeError(name)
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     command = REGISTRY.by_function_name(name)
     if command is None:
@@ -229,6 +233,6 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    from .runtime.registry import REGISTRY
+    from .runtime.command import REGISTRY
 
     return sorted(set(__all__) | set(REGISTRY.function_names()))

@@ -25,6 +25,12 @@ FIGURES = [
     "-All 10,000 runs vs openai SDK auto-paging",
     "whole process Get-ThreadRun vs python -c import",
     "peak RSS stream 10,000 runs vs idle import",
+    "New-Thread POST vs urllib3 POST + json.loads",
+    "New-Thread POST vs openai SDK threads.create",
+    "Register-OpenAIFile 8 MB: peak RSS vs idle import",
+    "Register-OpenAIFile 8 MB vs urllib3 streamed upload",
+    "Get-OpenAIFileContent -OutFile 32 MB: peak RSS vs idle import",
+    "Get-OpenAIFileContent -OutFile 32 MB vs urllib3 to disk",
 ]
 
 pytestmark = pytest.mark.skipif(
@@ -35,7 +41,7 @@ pytestmark = pytest.mark.skipif(
 
 def run_bench(tmp_path: Path, *extra: str) -> tuple[str, dict]:
     out = tmp_path / "bench.json"
-    args = ["--quick", "--rounds", "1", *extra, "--json", str(out)]
+    args = ["--quick", "--rounds", "1", "--small-transfers", *extra, "--json", str(out)]
     done = subprocess.run([sys.executable, str(BENCH), *args], capture_output=True, text=True, timeout=150,
                           cwd=ROOT, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -69,7 +75,7 @@ def test_missing_optional_baselines_are_skipped_rows(tmp_path: Path) -> None:
     _, result = run_bench(tmp_path, "--without", "openai,click")
     skipped = {r["figure"]: r["skipped"] for r in result["rows"]}
     assert skipped[FIGURES[0]] == "skipped: click not installed"
-    for figure in (FIGURES[2], FIGURES[4]):
+    for figure in (FIGURES[2], FIGURES[4], FIGURES[8]):
         assert skipped[figure] == "skipped: openai not installed"
-    for figure in (FIGURES[1], FIGURES[3], FIGURES[6]):
+    for figure in (FIGURES[1], FIGURES[3], FIGURES[6], FIGURES[7]):
         assert skipped[figure] is None

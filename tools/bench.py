@@ -51,6 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_figures as figures  # noqa: E402  (tools/ is on sys.path: this script lives there)
+import bench_write  # noqa: E402
 from bench_figures import (  # noqa: E402
     BLOCKS,
     FULL,
@@ -95,10 +96,10 @@ def _version(dist: str, module: str) -> str:
 class FastServer:
     """``tools/bench_server.py`` in its own process; stops when we close its stdin."""
 
-    def __init__(self, start_timeout: float = 60.0) -> None:
+    def __init__(self, start_timeout: float = 60.0, content_mb: int = 1024) -> None:
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server never blocks on it
         self.proc = subprocess.Popen(
-            [sys.executable, str(SERVER_SCRIPT)],
+            [sys.executable, str(SERVER_SCRIPT), "--content-mb", str(content_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
         )
         assert self.proc.stdout is not None
@@ -129,6 +130,15 @@ class FastServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.errors.close()
+
+
+def write_guarded(build: Callable[[], tuple[Contender, ...]], count: int) -> tuple[Contender, ...]:
+    """The write-side contenders, or skipped rows when the cmdlets they use are not there."""
+    try:
+        return build()
+    except AttributeError as exc:  # a module function the specs do not provide (yet)
+        reason = f"skipped: {str(exc)[:70]}"
+        return tuple(Contender("ours", None, 0, skipped=reason) for _ in range(count))
 
 
 # --- running --------------------------------------------------------------------------------------
@@ -214,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     parser.add_argument("--without", metavar="PKG[,PKG]", default="",
                         help="treat these optional baselines (openai, click) as not installed")
+    parser.add_argument("--small-transfers", action="store_true",
+                        help="upload 8 MB and download 32 MB instead of 200 MB and 1 GB (the harness's smoke test)")
     args = parser.parse_args(argv)
     figures.WITHOUT.update(filter(None, (p.strip() for p in args.without.split(","))))
     settings = dict(QUICK if args.quick else FULL)
@@ -222,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--rounds must be at least 1")
         settings["rounds"] = args.rounds
     rounds = settings["rounds"]
+    upload_mb, download_mb = (8, 32) if args.small_transfers else (200, 1024)
 
     def log(message: str) -> None:
         print(f"  .. {message}", file=sys.stderr, flush=True)
@@ -258,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Treated as not installed (--without): {', '.join(sorted(figures.WITHOUT))}")
     sys.stdout.flush()
 
-    server = FastServer()
+    server = FastServer(content_mb=download_mb)
+    scratch = bench_write.scratch_folder()
     try:
         log(f"fast server on {server.base} (pid {server.proc.pid})")
         t_setup = time.perf_counter()
@@ -267,24 +281,36 @@ def main(argv: list[str] | None = None) -> int:
         all_ours, all_raw, all_sdk = all_contenders(server.base, settings["all"], settings["all_sdk"])
         proc_ours, proc_base, cli_how = process_contenders(server.base, env, settings["proc"])
         mem_stream, mem_idle = memory_contenders(server.base, env)
+        post_ours, post_raw, post_sdk = write_guarded(lambda: bench_write.post_contenders(server.base, settings["get"]), 3)
+        upload_path = bench_write.make_file(scratch.name, upload_mb)
+        up_ours, up_raw = write_guarded(lambda: bench_write.upload_contenders(server.base, upload_path), 2)
+        down_ours, down_raw = write_guarded(
+            lambda: bench_write.download_contenders(server.base, scratch.name, download_mb), 2)
+        mem_up, mem_down, mem_idle2 = bench_write.transfer_memory_contenders(server.base, env, upload_path,
+                                                                             scratch.name)
         log(f"set-up and warm-up in {time.perf_counter() - t_setup:.1f} s; command line: {cli_how}")
 
         # the warm-up pass of every timed unit (one operation each), not recorded
-        for c in (bind_ours, bind_click, get_ours, get_raw, get_sdk):
+        for c in (bind_ours, bind_click, get_ours, get_raw, get_sdk, post_ours, post_raw, post_sdk):
             if c.unit is not None:
                 c.unit(min(c.repeat, 20))
 
         for c, kind in ((bind_ours, "bind"), (bind_click, "bind"), (get_ours, "get"), (get_raw, "get"),
                         (get_sdk, "get"), (all_ours, "all"), (all_raw, "all"), (all_sdk, "all"),
-                        (proc_ours, "proc"), (proc_base, "proc"), (mem_idle, "mem"), (mem_stream, "mem")):
+                        (proc_ours, "proc"), (proc_base, "proc"), (mem_idle, "mem"), (mem_stream, "mem"),
+                        (post_ours, "get"), (post_raw, "get"), (post_sdk, "get")):
             c.block = BLOCKS[kind]
-        run_rounds([[bind_ours, bind_click], [get_ours, get_raw, get_sdk], [all_ours, all_raw, all_sdk]],
-                   rounds, log, "in-process figures")
+        run_rounds([[bind_ours, bind_click], [get_ours, get_raw, get_sdk], [all_ours, all_raw, all_sdk],
+                    [post_ours, post_raw, post_sdk]], rounds, log, "in-process figures")
+        transfer_rounds = min(rounds, settings["mem"])
+        run_rounds([[up_ours, up_raw], [down_ours, down_raw]], transfer_rounds, log, "transfers")
+        run_rounds([[mem_idle2, mem_up, mem_down]], transfer_rounds, log, "transfer memory probes")
         run_rounds([[proc_ours, proc_base]], rounds, log, "whole processes")
         run_rounds([[mem_idle, mem_stream]], min(rounds, settings["mem"]), log, "memory probes")
     finally:
         server.close()
         child_dir.cleanup()
+        scratch.cleanup()
 
     rows = [
         Row("bind Example 1 from keywords vs click", bind_ours, bind_click, 0.15),
@@ -294,6 +320,13 @@ def main(argv: list[str] | None = None) -> int:
         Row("-All 10,000 runs vs openai SDK auto-paging", all_ours, all_sdk, 0.2),
         Row("whole process Get-ThreadRun vs python -c import", proc_ours, proc_base, 1.5, note=cli_how),
         Row("peak RSS stream 10,000 runs vs idle import", mem_stream, mem_idle, 30.0, kind="memory"),
+        Row("New-Thread POST vs urllib3 POST + json.loads", post_ours, post_raw, 1.15),
+        Row("New-Thread POST vs openai SDK threads.create", post_ours, post_sdk, 0.5),
+        Row(f"Register-OpenAIFile {upload_mb} MB: peak RSS vs idle import", mem_up, mem_idle2, 20.0, kind="memory"),
+        Row(f"Register-OpenAIFile {upload_mb} MB vs urllib3 streamed upload", up_ours, up_raw, 1.2),
+        Row(f"Get-OpenAIFileContent -OutFile {download_mb} MB: peak RSS vs idle import", mem_down, mem_idle2, 20.0,
+            kind="memory"),
+        Row(f"Get-OpenAIFileContent -OutFile {download_mb} MB vs urllib3 to disk", down_ours, down_raw, 1.1),
     ]
     print()
     print(table(rows))

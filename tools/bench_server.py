@@ -7,6 +7,10 @@ serving one is a dictionary lookup and one ``sendall``.
 
 Endpoints (any other path is a 404 with an OpenAI-like error body)::
 
+    POST /v1/threads                                  a new thread object (the body is read and dropped)
+    POST /v1/files                                    a file object; the upload is read in blocks and
+                                                      dropped (its size is the answer's ``bytes``)
+    GET /v1/files/file_big/content                    ``--content-mb`` MB of bytes, streamed
     GET /v1/threads/thread_abc123/runs/run_abc123     one run object (~1.5 KB)
     GET /v1/threads/thread_big/runs/<run id>          one of the 10,000 runs below
     GET /v1/threads/thread_big/runs?limit=&order=&after=&before=
@@ -124,6 +128,7 @@ class World:
     """Every answer the server gives, as bytes."""
 
     def __init__(self, runs: int = 10_000) -> None:
+        self.content_bytes = 1 << 30
         width = max(5, len(str(runs - 1)))
         self.ids = [f"run_{i:0{width}d}" for i in range(runs)]
         self.index = {run_id: i for i, run_id in enumerate(self.ids)}
@@ -224,6 +229,41 @@ class World:
         return found
 
 
+THREAD = _dumps({"id": "thread_bench", "object": "thread", "created_at": EPOCH, "metadata": {},
+                 "tool_resources": {}})
+_BLOCK = bytes(1 << 20)
+
+
+def _file(size: int) -> bytes:
+    return _response("200 OK", _dumps({"id": "file-bench", "object": "file", "bytes": size, "created_at": EPOCH,
+                                       "filename": "upload.bin", "purpose": "assistants", "status": "processed"}),
+                     "req_bench_file")
+
+
+def _stream_content(conn: socket.socket, size: int) -> None:
+    conn.sendall((f"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {size}\r\n"
+                  "x-request-id: req_bench_content\r\nConnection: keep-alive\r\n\r\n").encode())
+    left = size
+    while left:
+        block = _BLOCK if left >= len(_BLOCK) else _BLOCK[:left]
+        conn.sendall(block)
+        left -= len(block)
+
+
+def _drain(conn: socket.socket, buffer: bytes, length: int) -> bytes | None:
+    """Read and drop a body of ``length`` bytes (the start of it may be in ``buffer``); what follows it,
+    or None when the peer went away."""
+    if len(buffer) >= length:
+        return buffer[length:]
+    left = length - len(buffer)
+    while left > 0:
+        chunk = conn.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        left -= len(chunk)
+    return b""
+
+
 def serve_connection(conn: socket.socket, world: World) -> None:
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     buffer = b""
@@ -253,13 +293,17 @@ def serve_connection(conn: socket.socket, world: World) -> None:
             if at >= 0:
                 value_end = lowered.find(b"\r\n", at + 2)
                 length = int(lowered[at + 17: value_end if value_end >= 0 else None].strip() or 0)
-            while len(buffer) < length:  # skip a body (none of the benchmarked calls sends one)
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                buffer += chunk
-            buffer = buffer[length:]
-            if method not in (b"GET", b"HEAD"):
+            rest = _drain(conn, buffer, length)  # bodies are read, counted and dropped
+            if rest is None:
+                return
+            buffer = rest
+            if method == b"POST" and target == b"/v1/threads":
+                conn.sendall(_response("200 OK", THREAD, "req_bench_thread"))
+            elif method == b"POST" and target == b"/v1/files":
+                conn.sendall(_file(length))
+            elif method == b"GET" and target == b"/v1/files/file_big/content":
+                _stream_content(conn, world.content_bytes)
+            elif method not in (b"GET", b"HEAD"):
                 conn.sendall(_error("405 Method Not Allowed", "Only GET is served here."))
             else:
                 conn.sendall(world.answer(target))
@@ -279,9 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--runs", type=int, default=10_000, help="runs in thread_big (default 10,000)")
+    parser.add_argument("--content-mb", type=int, default=1024, help="size of file_big's content (default 1024)")
     args = parser.parse_args(argv)
 
     world = World(args.runs)
+    world.content_bytes = args.content_mb << 20
     listener = socket.create_server((args.host, args.port), backlog=128)
     port = listener.getsockname()[1]
 

@@ -52,6 +52,15 @@ class Binding:
         self.secret_names = secret_names
         self._index: dict[str, str] | None = None  # lower-case name -> canonical, built on the first miss
 
+    def replacing(self, name: str, value: Any) -> Binding:
+        """The same binding with one parameter bound to another value (a new Binding: this one stays)."""
+        bound = dict(self._plain[0])
+        bound[name] = value
+        return Binding(command_name=self.command_name, parameter_set=self.parameter_set, bound=bound,
+                       defaults=dict(self._plain[1]), pipeline_input=self.pipeline_input,
+                       from_pipeline=self.from_pipeline, secret_names=self.secret_names,
+                       canonical_names=self._canonical)
+
     @property
     def has_secret(self) -> bool:
         """Whether the call bound a value that must never be shown or kept (a key, credential headers)."""

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from ..pslang.parser import ParameterToken, parse_line
 from ..runtime.invocation import Invocation
-from ..runtime.registry import REGISTRY
+from ..runtime.command import REGISTRY
 from ..runtime.views import format_list, format_table
 from ..spec.load import bundled_specs_dir
 
@@ -54,7 +54,7 @@ def _run_line(line: str, base_url: str) -> tuple[list[Any], Any]:
     for call in pipeline.commands:
         command = REGISTRY.get(call.name)
         keywords = _connection_keywords(command, call.arguments, base_url)
-        stream = Invocation(command, call.arguments, keywords, records=stream)
+        stream = Invocation(command, call.arguments, keywords, records=stream, lookup=REGISTRY.get)
     return list(stream), command
 
 

@@ -1,7 +1,10 @@
-"""The command line's streams: records from standard input, output views, progress and messages.
+"""The command line's streams: records from standard input, progress and messages (the output
+formats are in :mod:`.writers`).
 
 Everything writes to ``sys.stdout``/``sys.stderr`` as they are at call time, so a test or a caller
-that swaps them sees the output.
+that swaps them sees the output.  On a terminal, errors, warnings and VERBOSE/DEBUG lines take
+PowerShell 7's colours (bold red, bold yellow); ``NO_COLOR`` (any non-empty value), ``TERM=dumb``
+or a stderr that is not a terminal turns colour off.
 """
 
 from __future__ import annotations
@@ -14,11 +17,10 @@ from typing import Any, TextIO
 
 from ..errors import InputFormatError
 from ..runtime.common import labelled
-from ..runtime.views import format_list, format_table, json_line, show_value
 from ..secure import Redactor
 
-__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "make_writer", "OutputFailed", "check_stdout",
-           "write_stderr"]
+__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "colour_for", "paint", "ERROR_STYLE",
+           "WARNING_STYLE", "VERBOSE_STYLE", "write_stderr"]
 
 
 # --- standard input ---------------------------------------------------------------------------
@@ -29,11 +31,14 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
 
     A JSON array yields its items; any other JSON value (one a line, or spread
     over several lines as ``jq`` prints it) is one record; any other non-blank
-    line is one string.  Records are yielded as soon as they are complete, so
-    ``a | b`` streams instead of waiting for ``a`` to finish.  Reading is linear:
-    the lines of a value are only counted (brackets outside strings) until the
-    value closes, then decoded once.  JSON that Python cannot hold (nested too
-    deeply, a number of thousands of digits) is an :class:`InputFormatError`.
+    line is one string.  A line that starts with ``{`` or ``[`` is JSON: if it
+    does not parse, that is an :class:`InputFormatError`, not a string.  Records
+    are yielded as soon as they are complete, so ``a | b`` streams instead of
+    waiting for ``a`` to finish.  Reading is linear: the lines of a value are only
+    counted (brackets outside strings) until the value closes, then decoded once
+    (its first line is also decoded alone, so a value that is wrong from its start
+    is refused at once).  JSON that Python cannot hold (nested too deeply, a
+    number of thousands of digits) is an :class:`InputFormatError`.
     """
     import json
 
@@ -56,10 +61,12 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
         change = _depth_change(line)
         depth = 0 if change is None else depth + change  # a string left open: not JSON, decode to say so
         if depth > 0:
+            if len(lines) == 1:
+                _check_start(line, decoder, number)
             continue  # the value is still open: wait for its closing line
         buffer = "".join(lines)
         lines = []
-        for value in _decoded(buffer, decoder, first_line, number):
+        for value in _decoded(buffer, decoder, first_line):
             if isinstance(value, _Rest):
                 lines, first_line = [value.text], value.line  # an unfinished value after a complete one
                 depth = _depth_change(value.text) or 0
@@ -68,6 +75,8 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
             else:
                 yield value
     if lines and "".join(lines).strip():
+        for _ in _decoded("".join(lines), decoder, first_line):  # says what is wrong, if more than the end
+            pass
         raise InputFormatError(f"Standard input ended inside the JSON value starting on line {first_line}.")
 
 
@@ -94,34 +103,50 @@ class _Rest:
         self.line = line
 
 
-def _decoded(buffer: str, decoder: Any, first_line: int, last_line: int) -> Iterator[Any]:
-    """The values in ``buffer`` (lines ``first_line`` to ``last_line``), then any unfinished rest."""
+def _not_json(exc: Any, buffer_line: int, value_line: int) -> InputFormatError:
+    return InputFormatError(f"Standard input is not valid JSON in the value starting on line {value_line}: "
+                            f"{exc.msg} (line {buffer_line + exc.lineno - 1}, column {exc.colno}).")
+
+
+def _check_start(line: str, decoder: Any, number: int) -> None:
+    """Refuse the first line of an unfinished value when it is wrong already (``{not json``)."""
     import json
 
-    position = 0
+    try:
+        decoder.raw_decode(line, _SPACES.match(line).end())  # type: ignore[union-attr]
+    except json.JSONDecodeError as exc:
+        if exc.pos < len(line.rstrip()):  # not merely unfinished
+            raise _not_json(exc, number, number) from None
+    except ValueError:
+        pass  # too deep or too long: the whole value, decoded later, says so
+
+
+def _decoded(buffer: str, decoder: Any, first_line: int) -> Iterator[Any]:
+    """The values in ``buffer`` (which starts on line ``first_line``), then any unfinished rest."""
+    import json
+
+    position = counted = 0
+    value_line = first_line
     while True:
         start = _SPACES.match(buffer, position).end()  # type: ignore[union-attr]
         if start >= len(buffer):
             return
+        value_line += buffer.count("\n", counted, start)  # counted once: linear however many values
+        counted = start
         try:
             value, position = decoder.raw_decode(buffer, start)
         except json.JSONDecodeError as exc:
             if exc.pos >= len(buffer.rstrip()):  # merely unfinished: wait for more lines
-                yield _Rest(buffer[start:], last_line)
+                yield _Rest(buffer[start:], value_line)
                 return
-            if first_line == last_line and start == 0:
-                yield buffer.strip()  # a lone line such as '{abc}' is a string, like any other line
-                return
-            raise InputFormatError(
-                f"Standard input is not valid JSON in the value starting on line {first_line}: {exc.msg}."
-            ) from None
+            raise _not_json(exc, first_line, value_line) from None
         except RecursionError:
             raise InputFormatError(
-                f"Standard input holds JSON nested too deeply, in the value starting on line {first_line}."
+                f"Standard input holds JSON nested too deeply, in the value starting on line {value_line}."
             ) from None
         except ValueError:  # Python's limit on the digits of an integer
             raise InputFormatError(
-                f"Standard input holds a number too long to read, in the value starting on line {first_line}."
+                f"Standard input holds a number too long to read, in the value starting on line {value_line}."
             ) from None
         yield value
 
@@ -158,20 +183,56 @@ def write_stderr(text: str) -> None:
         pass
 
 
-class Progress:
-    """``\\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done."""
+def _size(count: float) -> str:
+    """A byte count as people read it: ``512 B``, ``1.5 MB`` (powers of 1024, as PowerShell's KB/MB)."""
+    for unit in ("B", "KB", "MB"):
+        if count < 1024:
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} GB"
 
-    def __init__(self) -> None:
+
+class Progress:
+    """``\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done; for an
+    upload or a download ``\rRegister-OpenAIFile: uploading 12.0 MB of 200.0 MB (80.0 MB/s)``."""
+
+    #: A transfer's line is redrawn at most this often (seconds), and at its end.
+    TRANSFER_EVERY = 0.1
+
+    def __init__(self, clock: Any = None) -> None:
+        import time
+
         self.width = 0
+        self.clock = clock or time.monotonic
+        self._transfer: tuple[str, float, float, int] | None = None  # (direction, started, drawn at, bytes)
 
     def __call__(self, command_name: str, pages: int, objects: int) -> None:
-        text = (f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
-                f"{objects} object{'' if objects == 1 else 's'}")
+        self._draw(f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
+                   f"{objects} object{'' if objects == 1 else 's'}")
+
+    def transfer(self, command_name: str, direction: str, done: int, total: int | None) -> None:
+        """Bytes sent or received so far, with the rate since the transfer began."""
+        now = self.clock()
+        last = self._transfer
+        if last is None or last[0] != direction or done < last[3]:  # a new transfer: drawn at once
+            started = now
+        elif now - last[2] < self.TRANSFER_EVERY and done != total:
+            self._transfer = (direction, last[1], last[2], done)
+            return
+        else:
+            started = last[1]
+        self._transfer = (direction, started, now, done)
+        rate = f" ({_size(done / (now - started))}/s)" if now > started else ""
+        of = f" of {_size(total)}" if total is not None else ""
+        self._draw(f"{command_name}: {direction}ing {_size(done)}{of}{rate}")
+
+    def _draw(self, text: str) -> None:
         pad = " " * max(0, self.width - len(text))  # rub out a longer previous line
         write_stderr("\r" + text + pad)
         self.width = len(text)
 
     def clear(self) -> None:
+        self._transfer = None
         if self.width:
             write_stderr("\r" + " " * self.width + "\r")
             self.width = 0
@@ -203,8 +264,40 @@ class Scrubber:
         return self.redactor.text(text)
 
 
+# PowerShell 7's $PSStyle.Formatting defaults for these streams.
+ERROR_STYLE = "\x1b[31;1m"
+WARNING_STYLE = "\x1b[33;1m"
+VERBOSE_STYLE = "\x1b[33;1m"
+_RESET = "\x1b[0m"
+
+
+def colour_for(stream: Any) -> bool:
+    """Whether lines written to ``stream`` get colours: a terminal, no NO_COLOR, TERM not dumb."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def paint(text: str, style: str, on: bool) -> str:
+    """``text`` in ``style`` when ``on`` (each line on its own, so a pager keeps the colour)."""
+    if not on or not text:
+        return text
+    return "\n".join(f"{style}{line}{_RESET}" if line else line for line in text.split("\n"))
+
+
+def _style(level: int) -> str:
+    if level >= logging.ERROR:
+        return ERROR_STYLE
+    return WARNING_STYLE if level >= logging.WARNING else VERBOSE_STYLE
+
+
 class Messages(logging.Handler):
-    """The ``pyopenai_ps`` logger's records on stderr with PowerShell's stream labels.
+    """The ``pyopenai_ps`` logger's records on stderr with PowerShell's stream labels (and colours).
 
     The runtime logs -ErrorAction Continue errors already as ``Command: message``,
     so errors are written as they are; they are counted for the exit code.
@@ -220,9 +313,9 @@ class Messages(logging.Handler):
         try:
             if record.levelno >= logging.ERROR:
                 self.errors += 1
-            text = labelled(record)
+            text = self.scrub(labelled(record))
             self.progress.clear()
-            write_stderr(self.scrub(text) + "\n")
+            write_stderr(paint(text, _style(record.levelno), colour_for(sys.stderr)) + "\n")
         except Exception:  # a broken stderr must not stop the command
             self.handleError(record)
 
@@ -249,122 +342,3 @@ _INSTALLED: list[Messages] = []
 def uninstall_all() -> None:
     while _INSTALLED:
         _INSTALLED.pop().uninstall()
-
-
-# --- output -----------------------------------------------------------------------------------
-
-
-class OutputFailed(Exception):
-    """Standard output cannot be written (closed, or the device is full); ``reason`` says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def check_stdout() -> None:
-    """Raise :class:`OutputFailed` when there is no standard output to write to at all."""
-    if sys.stdout is None:
-        raise OutputFailed("standard output is closed")
-
-
-class _Writer:
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-        self.count = 0
-
-    def _out(self, text: str, plain: Any = None) -> None:
-        """Write ``text``; when the output cannot encode one of its characters, ``plain()`` (or the
-        text with such characters escaped) instead, so one odd string never ends the output."""
-        stdout = sys.stdout
-        if stdout is None:
-            raise OutputFailed("standard output is closed")
-        try:
-            if self.progress.width and stdout.isatty():
-                self.progress.clear()  # the same screen: do not write over the progress line
-            try:
-                stdout.write(text)
-            except UnicodeEncodeError:
-                encoding = stdout.encoding or "utf-8"
-                stdout.write(plain() if plain is not None else
-                             text.encode(encoding, "backslashreplace").decode(encoding))
-            stdout.flush()
-        except BrokenPipeError:
-            raise
-        except (OSError, ValueError) as error:  # ValueError: a closed file object
-            raise OutputFailed(getattr(error, "strerror", None) or str(error)) from None
-
-    def write(self, item: Any) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _JsonLines(_Writer):
-    def __init__(self, progress: Any) -> None:
-        super().__init__(progress)
-        self.json_line = json_line
-
-    def write(self, item: Any) -> None:
-        self._out(self.json_line(item) + "\n", lambda: json_line(item, ascii_only=True) + "\n")
-        self.count += 1
-
-
-class _JsonArray(_JsonLines):
-    """One JSON array, written as items arrive and closed even when a later item fails."""
-
-    def write(self, item: Any) -> None:
-        lead = "[\n" if self.count == 0 else ",\n"
-        self._out(lead + self.json_line(item), lambda: lead + json_line(item, ascii_only=True))
-        self.count += 1
-
-    def close(self) -> None:
-        self._out("\n]\n" if self.count else "[]\n")
-
-
-class _ListView(_Writer):
-    def write(self, item: Any) -> None:
-        self._out(("\n" if self.count else "") + format_list([item]))
-        self.count += 1
-
-
-class _TableView(_Writer):
-    """A table needs every row for its widths, so it is written at the end."""
-
-    def __init__(self, progress: Any) -> None:
-        super().__init__(progress)
-        self.items: list[Any] = []
-
-    def write(self, item: Any) -> None:
-        self.items.append(item)
-
-    def close(self) -> None:
-        if not self.items:
-            return
-        import shutil
-
-        width = shutil.get_terminal_size((120, 24)).columns
-        self._out(format_table(self.items, table_columns(self.items, width)))
-
-
-def table_columns(items: list[Any], width: int, clip: int = 40) -> list[str]:
-    """The first object's properties that fit in ``width``, as PowerShell's table view drops the rest."""
-    from collections.abc import Mapping
-
-    first = items[0]
-    names = [str(k) for k in first] if isinstance(first, Mapping) else ["Value"]
-    columns: list[str] = []
-    used = 0
-    for name in names:
-        values = (item.get(name) if isinstance(item, Mapping) else item for item in items)
-        column = max(len(name), *(min(len(show_value(v)), clip) for v in values))
-        if columns and used + 1 + column > width:
-            break
-        used += column + (1 if columns else 0)
-        columns.append(name)
-    return columns
-
-
-def make_writer(fmt: str, progress: Any) -> _Writer:
-    return {"list": _ListView, "table": _TableView, "json": _JsonArray, "jsonl": _JsonLines}[fmt](progress)

@@ -1,12 +1,15 @@
 """One API call: its attempts, the retry policy asked between them, and what it raises.
 
-:class:`Call` runs the attempts of :meth:`~.transport.Transport.send` (each one through
-:mod:`.exchange`): a 2xx answer becomes an :class:`~.answers.HTTPResult`; an error answer is
-retried while the policy says so and the overall retry deadline allows (the wait included,
-measured with the transport's clock), else raised as its typed exception; a call that got no
-(complete) answer is retried the same way, else raised as ``APIConnectionError`` or
-``APITimeoutError``; an answer that breaks the rules of :mod:`.exchange` and :mod:`.wire` is a
-``ResponseFormatError``, never retried.
+:class:`Call` runs the attempts of :meth:`~.transport.Transport.send` and
+:meth:`~.transport.Transport.open` (each one through :mod:`.exchange`): a 2xx answer becomes an
+:class:`~.answers.HTTPResult` (read whole) or a :class:`~.streamed.StreamedAnswer` (its body left
+to be read in chunks: retries end once its headers arrive); an error answer is retried while the
+policy says so and the overall retry deadline allows (the wait included, measured with the
+transport's clock), else raised as its typed exception; a call that got no (complete) answer is
+retried the same way, else raised as ``APIConnectionError`` or ``APITimeoutError``
+(:mod:`.failures` says why); an answer that breaks the rules of :mod:`.exchange` and :mod:`.wire`
+is a ``ResponseFormatError``, never retried.  A file-like request body is rewound to where it
+started before each retry; one that cannot tell where that is is never sent twice.
 """
 
 from __future__ import annotations
@@ -16,29 +19,23 @@ import math
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import (
-    ClosedPoolError,
-    ConnectTimeoutError,
-    HTTPError,
-    LocationParseError,
-    MaxRetryError,
-    NewConnectionError,
-    ReadTimeoutError,
-)
+from urllib3.exceptions import ClosedPoolError, HTTPError, LocationParseError, MaxRetryError
 from urllib3.util import Timeout, parse_url
 
-from ..errors import APIConnectionError, APITimeoutError, ConfigurationError, ResponseFormatError
+from ..errors import ConfigurationError, ResponseFormatError
 from ..secure import Redactor, SecureString
 from .answers import HTTPResult, error_for_response
 from .exchange import Answer, attempt, framing_cause
+from .failures import no_answer
 from .headers import header_secrets
-from .retry import RetryPolicy, describe_error, status_reason
+from .retry import RetryPolicy, status_reason
+from .streamed import StreamedAnswer
 from .wire import AttemptLimits, FramingError
 
-__all__ = ["Call", "CallSettings", "check_url", "split_origin", "check_timeout", "timeout_for", "no_answer"]
+__all__ = ["Call", "CallSettings", "check_url", "split_origin", "check_timeout", "timeout_for"]
 
 log = logging.getLogger("pyopenai_ps.http.transport")
 
@@ -95,56 +92,80 @@ def timeout_for(timeout: float | None) -> Timeout:
 
 
 class Call:
-    """One call's attempts: each answer read whole, the retry policy asked in between, the overall
-    retry deadline kept (measured with the transport's clock, sleeps included)."""
+    """One call's attempts: each answer read whole (or a streamed call's 2xx answer left to be
+    read), the retry policy asked in between, the overall retry deadline kept (measured with the
+    transport's clock, sleeps included)."""
 
     __slots__ = ("transport", "method", "url", "shown_url", "headers", "timeout", "timeout_obj", "body",
-                 "redactor", "origin", "target", "started")
+                 "body_at", "resendable", "redactor", "origin", "target", "started", "sent")
 
     def __init__(self, transport: CallSettings, method: str, url: str, headers: Mapping[str, str | SecureString],
-                 timeout: float | None, body: bytes | None, redactor: Redactor | None) -> None:
+                 timeout: float | None, body: Any, redactor: Redactor | None) -> None:
         self.transport, self.method, self.url, self.headers = transport, method, url, headers
         self.shown_url = check_url(url)
         self.timeout, self.timeout_obj = timeout, timeout_for(timeout)
         self.body, self.redactor = body, redactor
+        self.body_at = _body_start(body)
+        #: bytes can always be sent again; a file-like body only when it could tell where it starts
+        self.resendable = self.body_at is not None or not _is_stream(body)
         self.origin, self.target = split_origin(url)
         self.started = transport.clock()
+        self.sent = False
 
     def run(self, policy: RetryPolicy) -> HTTPResult:
-        transport = self.transport
+        """The call made: its 2xx answer, read whole."""
+        answer, attempts = self._final(policy, streamed=False)
+        request_id = self._request_id(answer)
+        elapsed = self.transport.clock() - self.started  # every attempt and wait of the call
+        self._log(answer.status, elapsed, attempts)
+        return HTTPResult(status=answer.status, reason=status_reason(answer.status, answer.reason),
+                          headers=answer.headers, body=answer.data, request_id=request_id, elapsed=elapsed,
+                          attempts=attempts)
+
+    def open(self, policy: RetryPolicy) -> StreamedAnswer:
+        """The call made: its 2xx answer, the body left to be read in chunks."""
+        answer, attempts = self._final(policy, streamed=True)
+        elapsed = self.transport.clock() - self.started
+        self._log(answer.status, elapsed, attempts)
+        return StreamedAnswer(answer.response, self.method, self.shown_url, self.timeout, elapsed, attempts,
+                              self._request_id(answer))
+
+    def _final(self, policy: RetryPolicy, streamed: bool) -> tuple[Answer, int]:
+        """The 2xx answer and the attempts it took; an error answer that is not retried is raised."""
         while True:
             try:
-                answer = self._attempt()
+                answer = self._attempt(streamed)
             except HTTPError as error:
                 policy = self._after_failure(policy, error)
                 continue
-            status = answer.status
-            if not 200 <= status <= 299:
-                retry = self._retry_for(policy, answer)
-                if retry is not None:
-                    policy = retry
-                    continue
+            if 200 <= answer.status <= 299:
+                return answer, len(policy.history) + 1
+            retry = self._retry_for(policy, answer)
+            if retry is None:
                 raise self._error(answer)
-            request_id = answer.headers.get("x-request-id")
-            if request_id:
-                request_id = self._redactor(lazy=True).text(request_id)
-            attempts = len(policy.history) + 1
-            elapsed = transport.clock() - self.started  # every attempt and wait of the call
-            log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
-            return HTTPResult(status=status, reason=status_reason(status, answer.reason), headers=answer.headers,
-                              body=answer.data, request_id=request_id, elapsed=elapsed, attempts=attempts)
+            policy = retry
 
-    def _attempt(self) -> Answer:
+    def _log(self, status: int, elapsed: float, attempts: int) -> None:
+        log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
+
+    def _request_id(self, answer: Answer) -> str | None:
+        request_id = answer.headers.get("x-request-id")
+        return self._redactor(lazy=True).text(request_id) if request_id else request_id
+
+    def _attempt(self, streamed: bool) -> Answer:
         transport = self.transport
         deadline = None if self.timeout_obj is _NO_LIMIT else time.monotonic() + float(self.timeout or 0)
         limits = AttemptLimits(deadline, transport.max_answer_bytes)
+        if self.sent and self.body_at is not None:
+            self.body.seek(self.body_at)  # a retry sends the whole body again
+        self.sent = True
         try:
             try:
                 return attempt(transport.pool_for(self.origin), self.method, self.target, body=self.body,
-                               headers=self.headers, timeout=self.timeout_obj, limits=limits)
+                               headers=self.headers, timeout=self.timeout_obj, limits=limits, streamed=streamed)
             except ClosedPoolError:  # the manager dropped that pool meanwhile: ask it again, once
                 return attempt(transport.pool_for(self.origin, again=True), self.method, self.target, body=self.body,
-                               headers=self.headers, timeout=self.timeout_obj, limits=limits)
+                               headers=self.headers, timeout=self.timeout_obj, limits=limits, streamed=streamed)
         except FramingError as error:
             raise self._format_error(error) from None
         except HTTPError as error:
@@ -153,7 +174,11 @@ class Call:
                 raise self._format_error(framing) from None
             raise
 
-    def _within_deadline(self, delay: float) -> bool:
+    def _resendable(self, delay: float) -> bool:
+        """Whether another attempt may start: within the overall retry deadline, and with a body
+        that can be sent again."""
+        if not self.resendable:
+            return False
         deadline = self.transport.retry_deadline
         return deadline is None or self.transport.clock() - self.started + delay <= deadline
 
@@ -165,7 +190,7 @@ class Call:
         except HTTPError as final:
             raise no_answer(final, self.method, self.shown_url, self.timeout, attempts) from final
         delay = retry.delay_for(None)
-        if not self._within_deadline(delay):
+        if not self._resendable(delay):
             raise no_answer(error, self.method, self.shown_url, self.timeout, attempts) from error
         retry.pause(None, delay)
         return retry
@@ -179,7 +204,7 @@ class Call:
         except MaxRetryError:
             return None  # not retried, or no retries left
         delay = retry.delay_for(answer)
-        if not self._within_deadline(delay):
+        if not self._resendable(delay):
             return None
         retry.pause(answer, delay)
         return retry
@@ -199,15 +224,15 @@ class Call:
                                    status_code=error.status)
 
 
-def no_answer(error: HTTPError, method: str, shown_url: str, timeout: float | None,
-              attempts: int) -> Exception:
-    """The package's exception for a call that got no (complete) answer."""
-    cause = error.reason if isinstance(error, MaxRetryError) and error.reason is not None else error
-    what = describe_error(cause)
-    tries = f"{attempts} attempt" + ("" if attempts == 1 else "s")
-    if isinstance(cause, ReadTimeoutError) or (
-            isinstance(cause, ConnectTimeoutError) and not isinstance(cause, NewConnectionError)):
-        return APITimeoutError(f"The request {method} {shown_url} timed out ({what}, limit {timeout} s, "
-                               f"{tries}).", url=shown_url, timeout=timeout)
-    return APIConnectionError(f"The request {method} {shown_url} got no complete answer ({what}, {tries}).",
-                              url=shown_url)
+def _is_stream(body: Any) -> bool:
+    return body is not None and not isinstance(body, (bytes, bytearray, memoryview, str)) and hasattr(body, "read")
+
+
+def _body_start(body: Any) -> int | None:
+    """Where a file-like body starts (to rewind it for a retry); None for bytes, or when it cannot tell."""
+    if not _is_stream(body):
+        return None
+    try:
+        return int(body.tell())
+    except (AttributeError, OSError, ValueError):
+        return None

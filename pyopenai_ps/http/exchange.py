@@ -1,4 +1,6 @@
-"""One attempt of a call: the request sent, its final answer read whole within the attempt's limits.
+"""One attempt of a call: the request sent, its final answer read whole within the attempt's limits
+(or, for a streamed call's 2xx answer, its headers read and its body left for
+:class:`~.streamed.StreamedAnswer`).
 
 What an attempt guarantees (the transport runs attempts and asks the retry policy between them):
 
@@ -9,6 +11,8 @@ What an attempt guarantees (the transport runs attempts and asks the retry polic
 - the request asks for ``Accept-Encoding: identity``; an answer in another content coding is
   refused unless the request asked for it (a caller's own ``Accept-Encoding`` header), and then
   only gzip and deflate are inflated, at most to the maximum answer size;
+- a streamed call's error answer is read up to :data:`ERROR_BODY_LIMIT` (the rest is dropped with
+  its connection), for the error's text;
 - a connection whose answer was not read to its end is closed, never handed to the next call;
 - the headers are revealed (a ``SecureString`` value becomes text) only in the call that hands
   them to urllib3, and when that call fails the locals of urllib3's frames are dropped, so a
@@ -28,26 +32,32 @@ from urllib3.util import Retry, Timeout
 from ..secure import SecureString
 from .wire import AttemptLimits, FramingError, attempt_limits
 
-__all__ = ["Answer", "accepted_codings", "attempt", "read_answer", "framing_cause", "forget_locals", "READ_PIECE"]
+__all__ = ["Answer", "accepted_codings", "answer_coding", "attempt", "read_answer", "framing_cause", "forget_locals",
+           "READ_PIECE", "ERROR_BODY_LIMIT", "WINDOW_BITS"]
 
 #: A body of unknown length is read this many bytes at a time.
 READ_PIECE = 65536
-_WINDOW_BITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+#: Of an error answer to a streamed request, at most this much is read for the error's text.
+ERROR_BODY_LIMIT = 1 << 20
+WINDOW_BITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 _IDENTITY = frozenset({"identity"})
 #: One attempt only: urllib3 raises what went wrong, and the transport's loop decides about retrying.
 _ONE_ATTEMPT = Retry(total=False, redirect=False)
 
 
 class Answer:
-    """A final answer, its body read whole: what the retry policy and the error mapping look at."""
+    """A final answer, its body read whole: what the retry policy and the error mapping look at.
+    A streamed call's 2xx answer has its body unread: ``response`` (urllib3's) is left to read it."""
 
-    __slots__ = ("status", "reason", "headers", "data")
+    __slots__ = ("status", "reason", "headers", "data", "response")
 
-    def __init__(self, status: int, reason: str, headers: Mapping[str, str], data: bytes) -> None:
+    def __init__(self, status: int, reason: str, headers: Mapping[str, str], data: bytes,
+                 response: Any = None) -> None:
         self.status = status
         self.reason = reason
         self.headers = headers
         self.data = data
+        self.response = response
 
     def get_redirect_location(self) -> bool:
         return False  # urllib3's Retry asks; a 3xx is an answer here, never followed
@@ -59,7 +69,7 @@ def accepted_codings(headers: Mapping[str, Any]) -> frozenset[str]:
         if name.lower() == "accept-encoding":
             text = value.reveal() if isinstance(value, SecureString) else str(value)
             asked = {part.split(";")[0].strip().lower() for part in text.split(",")}
-            return _IDENTITY | (asked & _WINDOW_BITS.keys())
+            return _IDENTITY | (asked & WINDOW_BITS.keys())
     return _IDENTITY
 
 
@@ -80,9 +90,11 @@ def forget_locals(error: BaseException) -> None:
         todo += [current.__cause__, current.__context__]
 
 
-def attempt(pool: Any, method: str, target: str, *, body: bytes | None, headers: Mapping[str, str | SecureString],
-            timeout: Timeout, limits: AttemptLimits) -> Answer:
-    """Send the request once and read its final answer whole (urllib3's exceptions pass through)."""
+def attempt(pool: Any, method: str, target: str, *, body: Any, headers: Mapping[str, str | SecureString],
+            timeout: Timeout, limits: AttemptLimits, streamed: bool = False) -> Answer:
+    """Send the request once and read its final answer whole; ``streamed``: a 2xx answer's body is
+    left unread (its coding checked), an error answer's read up to :data:`ERROR_BODY_LIMIT`.
+    urllib3's exceptions pass through."""
     attempt_limits(limits)
     try:
         response = pool.urlopen(method, target, body=body, headers=_revealed(headers), retries=_ONE_ATTEMPT,
@@ -93,17 +105,29 @@ def attempt(pool: Any, method: str, target: str, *, body: bytes | None, headers:
         raise
     finally:
         attempt_limits(None)
+    status = response.status
     try:
-        data = read_answer(response, limits.max_bytes, headers)
+        if streamed and 200 <= status <= 299:
+            try:
+                answer_coding(response, headers)
+            except FramingError:
+                response.close()
+                response.release_conn()
+                raise
+            return Answer(status, response.reason or "", response.headers, b"", response)
+        if streamed:
+            data = read_answer(response, min(limits.max_bytes, ERROR_BODY_LIMIT), headers, cut=True)
+        else:
+            data = read_answer(response, limits.max_bytes, headers)
     except HTTPError as error:
         framing = framing_cause(error)
         if framing is not None:
-            framing.status = response.status
+            framing.status = status
         raise
     except FramingError as error:
-        error.status = response.status
+        error.status = status
         raise
-    return Answer(response.status, response.reason or "", response.headers, data)
+    return Answer(status, response.reason or "", response.headers, data)
 
 
 def framing_cause(error: HTTPError) -> FramingError | None:
@@ -116,26 +140,37 @@ def framing_cause(error: HTTPError) -> FramingError | None:
     return None
 
 
-def read_answer(response: Any, limit: int, request_headers: Mapping[str, Any]) -> bytes:
+def answer_coding(response: Any, request_headers: Mapping[str, Any]) -> str:
+    """The content coding of an answer; FramingError when the request (``request_headers``) did not
+    ask for it."""
+    coding = (response.headers.get("content-encoding") or "identity").strip().lower()
+    if coding != "identity" and coding not in accepted_codings(request_headers):
+        raise FramingError(f"the answer is {coding}-encoded, which the request did not ask for")
+    return coding
+
+
+def read_answer(response: Any, limit: int, request_headers: Mapping[str, Any], *, cut: bool = False) -> bytes:
     """The body of a urllib3 response (not preloaded, not decoded), at most ``limit`` bytes, in a
     content coding the request (``request_headers``) asked for.
 
-    Raises FramingError for a body that is too large or in a coding not asked for; urllib3's errors
-    pass through.  The connection goes back to the pool only when the body was read to its end.
+    Raises FramingError for a body that is too large (``cut``: its first ``limit`` bytes instead)
+    or in a coding not asked for; urllib3's errors pass through.  The connection goes back to the
+    pool only when the body was read to its end.
     """
     complete = False
     try:
-        coding = (response.headers.get("content-encoding") or "identity").strip().lower()
-        if coding != "identity" and coding not in accepted_codings(request_headers):
-            raise FramingError(f"the answer is {coding}-encoded, which the request did not ask for")
+        coding = answer_coding(response, request_headers)
         length = response.length_remaining
-        if length is not None and length > limit:
+        if length is not None and length > limit and not cut:
             raise FramingError(f"the answer announces {length} bytes, more than the maximum answer size "
                                f"({limit} bytes)")
-        data = response.read() if length is not None else _read_pieces(response, limit)
+        if length is not None and length <= limit:
+            data: bytes = response.read()
+        else:
+            data = _read_pieces(response, limit, cut)
         if coding != "identity":
-            data = _inflate(data, coding, limit)
-        complete = True
+            data = _inflate(data, coding, limit, cut)
+        complete = not cut or _finished(response)  # a cut answer may not have been read to its end
         return data
     finally:
         if not complete:
@@ -143,7 +178,14 @@ def read_answer(response: Any, limit: int, request_headers: Mapping[str, Any]) -
         response.release_conn()
 
 
-def _read_pieces(response: Any, limit: int) -> bytes:
+def _finished(response: Any) -> bool:
+    try:
+        return bool(response.isclosed())
+    except ValueError:  # urllib3 cannot tell
+        return False
+
+
+def _read_pieces(response: Any, limit: int, cut: bool) -> bytes:
     parts: list[bytes] = []
     total = 0
     while True:
@@ -152,13 +194,16 @@ def _read_pieces(response: Any, limit: int) -> bytes:
             return b"".join(parts)
         total += len(piece)
         if total > limit:
+            if cut:
+                parts.append(piece[:len(piece) - (total - limit)])
+                return b"".join(parts)
             raise FramingError(f"the answer is larger than the maximum answer size ({limit} bytes)")
         parts.append(piece)
 
 
-def _inflate(data: bytes, coding: str, limit: int) -> bytes:
+def _inflate(data: bytes, coding: str, limit: int, cut: bool = False) -> bytes:
     try:
-        decoder, out = _inflated(data, _WINDOW_BITS[coding], limit)
+        decoder, out = _inflated(data, WINDOW_BITS[coding], limit)
     except zlib.error:
         if coding != "deflate":
             raise FramingError(f"the answer is not valid {coding} data") from None
@@ -166,6 +211,8 @@ def _inflate(data: bytes, coding: str, limit: int) -> bytes:
             decoder, out = _inflated(data, -zlib.MAX_WBITS, limit)
         except zlib.error:
             raise FramingError("the answer is not valid deflate data") from None
+    if cut:
+        return out[:limit]
     if len(out) > limit or decoder.unconsumed_tail:
         raise FramingError(f"the {coding} answer inflates to more than the maximum answer size ({limit} bytes)")
     return out

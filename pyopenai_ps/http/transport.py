@@ -1,15 +1,22 @@
 """The transport: one object that owns the connection pools, TLS, timeouts and the retry policy.
 
 :meth:`Transport.send` makes one API call and returns an :class:`~.answers.HTTPResult` for a 2xx
-answer; anything else becomes an exception of :mod:`pyopenai_ps.errors`.  This layer knows nothing
-of cmdlets or specs.  The call runs its attempts itself (each one through :mod:`.exchange`: one
-request, its final answer read whole) and asks the retry policy of :mod:`.retry` in between.
+answer, read whole; :meth:`Transport.open` returns a :class:`~.streamed.StreamedAnswer` instead,
+whose body is read in chunks (server-sent events, downloads of any size).  Anything else becomes an
+exception of :mod:`pyopenai_ps.errors` (:func:`failure_reason` says why a connection failed).  This
+layer knows nothing of cmdlets or specs.  Both run their attempts through one loop
+(:mod:`.call`; each attempt through :mod:`.exchange`) and ask the retry policy of :mod:`.retry` in
+between; a request body is bytes or a rewindable binary file-like object (read in blocks, rewound
+for a retry).
 
 The limits, each a module constant and a setting of the transport (``Transport(...)`` or
 ``pyopenai_ps.configure(...)``):
 
-- ``timeout`` (``-TimeoutSec``) bounds each whole attempt, connecting, headers and body;
-- ``max_answer_bytes`` (:data:`MAX_ANSWER_BYTES`) bounds each answer, after inflating;
+- ``timeout`` (``-TimeoutSec``) bounds each whole attempt, connecting, headers and body (the
+  body of a streamed answer: each read of it);
+- ``max_answer_bytes`` (:data:`MAX_ANSWER_BYTES`) bounds each answer read whole, after inflating
+  (a streamed body is never held whole, so it has no maximum; a streamed call's error answer is
+  read up to :data:`ERROR_BODY_LIMIT`);
 - ``retry_deadline`` (:data:`RETRY_DEADLINE`, None for none): no retry starts when its wait would
   end past this many seconds after the call began (measured with the transport's ``clock``, waits
   included); the last error is raised instead;
@@ -17,8 +24,8 @@ The limits, each a module constant and a setting of the transport (``Transport(.
   applies to ``-All``.
 
 Everything that waits or reads time for retries goes through the transport's ``sleeper``,
-``clock`` and ``jitter``, so tests give it their own and never wait for real.  Connection pools are reset in a
-forked child (``os.register_at_fork``): a child never reads answers meant for its parent.
+``clock`` and ``jitter``, so tests give it their own and never wait for real.  Connection pools are
+reset in a forked child (``os.register_at_fork``): a child never reads answers meant for its parent.
 
 The one cache of this layer: the pool of each origin (scheme, host, port), kept by the transport
 so a call skips urllib3's URL parsing and pool-key work; bounded (:data:`MAX_ORIGINS`), guarded by
@@ -43,12 +50,15 @@ from ..errors import ConfigurationError
 from ..secure import Redactor
 from .answers import HTTPResult
 from .call import Call, check_timeout
+from .exchange import ERROR_BODY_LIMIT
+from .failures import failure_reason
 from .headers import TOKEN, checked_headers
 from .retry import RetryEvent, RetryPolicy, default_jitter
+from .streamed import StreamedAnswer
 from .wire import MAX_INTERIM_ANSWERS, guard_pool
 
-__all__ = ["Transport", "check_timeout", "POOL_MAXSIZE", "MAX_ORIGINS", "MAX_ANSWER_BYTES", "RETRY_DEADLINE", "MAX_LISTING_PAGES",
-           "MAX_INTERIM_ANSWERS"]
+__all__ = ["Transport", "StreamedAnswer", "check_timeout", "failure_reason", "POOL_MAXSIZE", "MAX_ORIGINS",
+           "MAX_ANSWER_BYTES", "RETRY_DEADLINE", "MAX_LISTING_PAGES", "MAX_INTERIM_ANSWERS", "ERROR_BODY_LIMIT"]
 
 log = logging.getLogger(__name__)
 
@@ -196,16 +206,32 @@ class Transport:
 
     def send(self, method: str, url: str, *, headers: Mapping[str, Any], timeout: float | None = None,
              max_retries: int = 0, on_retry: Callable[[RetryEvent], None] | None = None,
-             body: bytes | None = None, redactor: Redactor | None = None) -> HTTPResult:
-        """Make one API call; a 2xx answer comes back, anything else is raised.
+             body: Any = None, redactor: Redactor | None = None) -> HTTPResult:
+        """Make one API call; a 2xx answer comes back, read whole; anything else is raised.
 
         Raises ConfigurationError (before sending) for a bad method, URL, header, timeout or
         retry count; the typed APIRequestError for a non-2xx answer after retries;
         APITimeoutError / APIConnectionError when no answer came; ResponseFormatError for an answer
         that breaks the rules of :mod:`.exchange` (too large, a coding not asked for, lying framing).
-        ``redactor`` knows the call's secrets (the key): text and the request id taken from the
-        answer pass it (an error's also masks the values of credential headers).
+        ``body`` is bytes or a rewindable binary file-like object (read in blocks, rewound for a
+        retry).  ``redactor`` knows the call's secrets (the key): text and the request id taken
+        from the answer pass it (an error's also masks the values of credential headers).
         """
+        call, policy = self._call(method, url, headers, timeout, max_retries, on_retry, body, redactor)
+        return call.run(policy)
+
+    def open(self, method: str, url: str, *, headers: Mapping[str, Any], timeout: float | None = None,
+             max_retries: int = 0, on_retry: Callable[[RetryEvent], None] | None = None,
+             body: Any = None, redactor: Redactor | None = None) -> StreamedAnswer:
+        """Like :meth:`send`, but a 2xx answer's body is left to be read in chunks
+        (:meth:`StreamedAnswer.chunks`); retries end when the answer's headers arrive."""
+        call, policy = self._call(method, url, headers, timeout, max_retries, on_retry, body, redactor)
+        return call.open(policy)
+
+    def _call(self, method: str, url: str, headers: Mapping[str, Any], timeout: float | None, max_retries: int,
+              on_retry: Callable[[RetryEvent], None] | None, body: Any,
+              redactor: Redactor | None) -> tuple[Call, RetryPolicy]:
+        """The call checked (nothing is sent for a bad one) and its retry policy."""
         if not isinstance(method, str) or not TOKEN.fullmatch(method):
             raise ConfigurationError("The HTTP method is not a valid token; nothing was sent.", setting="method")
         call = Call(self, method.upper(), url, checked_headers(headers), timeout, body, redactor)
@@ -220,4 +246,4 @@ class Transport:
         policy = (self._no_retry if type(max_retries) is int and max_retries == 0
                   else RetryPolicy.for_count(max_retries, on_retry=counted, sleeper=self.sleeper,
                                              jitter=self.jitter))
-        return call.run(policy)
+        return call, policy

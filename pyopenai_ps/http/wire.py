@@ -10,6 +10,10 @@ The transport's pools make connections whose answers are :class:`GuardedResponse
   attempt's maximum answer size;
 - when the attempt has a time limit, every read of the socket gets only the time left of it, and
   reads are at most one ``recv`` each: an answer dripped a byte at a time cannot outlast the limit.
+  The body of a streamed answer (:meth:`GuardedResponse.stream_within`) is read differently: each
+  read gets the whole limit (an event stream or a large download may take longer than one
+  attempt's limit, as long as its bytes keep coming), and its chunks may be of any size (it is read
+  in pieces, so no chunk size makes anything allocate it).
 
 The limits of the attempt under way come through :func:`attempt_limits` (a thread-local the
 transport sets around each attempt's request); a response keeps the limits it was made with.  What breaks
@@ -131,6 +135,11 @@ class _DeadlineReader:
                 break
         return b"".join(parts)
 
+    def unwrapped(self, seconds: float | None) -> Any:
+        """The socket file, each of its reads given ``seconds`` from now on."""
+        self._sock.settimeout(seconds)
+        return self._file
+
     def close(self) -> None:
         self._file.close()
 
@@ -152,6 +161,14 @@ class GuardedResponse(http.client.HTTPResponse):
         self.answer_limit = limits.max_bytes if limits is not None else None
         if limits is not None and limits.deadline is not None:
             self.fp = _DeadlineReader(self.fp, sock, limits.deadline)  # type: ignore[assignment]
+
+    def stream_within(self, seconds: float | None) -> None:
+        """From now on (the body of a streamed answer): each read within ``seconds`` (None: no
+        limit) instead of the attempt's deadline, and chunks of any size."""
+        self.answer_limit = None
+        reader: Any = self.fp
+        if isinstance(reader, _DeadlineReader):
+            self.fp = reader.unwrapped(seconds)
 
     def _read_status(self) -> tuple[str, int, str]:
         for _ in range(MAX_INTERIM_ANSWERS + 1):

@@ -15,8 +15,9 @@ from ..binding.compiled import CompiledCommand
 from ..binding.result import Binding
 from ..spec.model import CmdletSpec
 from .functions import make_function
+from .registry import Registry
 
-__all__ = ["Command"]
+__all__ = ["Command", "REGISTRY"]
 
 
 class Command:
@@ -75,7 +76,9 @@ class Command:
 
         Positional ``args`` bind like unnamed PowerShell arguments; keywords match parameter
         names and aliases case-insensitively, by unambiguous prefix, and with underscores ignored
-        (``max_retry_count=3``).  A keyword given ``None`` counts as not given.
+        (``max_retry_count=3``).  A keyword given ``None``, or ``False`` for a switch (unless the
+        spec says ``false_binds``), counts as not given; a keyword's float with a fractional part
+        or bool is refused for a number parameter rather than rounded.
         """
         return self.binder.bind(*args, **kwargs)
 
@@ -95,16 +98,20 @@ class Command:
         """Run the cmdlet: one object for a set that fetches one, else a list."""
         from .invocation import call_command
 
-        return call_command(self, args, kwargs)
+        return call_command(self, args, kwargs, lookup=REGISTRY.get)
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         """Bind now; yield output objects lazily, fetching each page only when needed."""
         from .invocation import stream_command
 
-        return stream_command(self, args, kwargs)
+        return stream_command(self, args, kwargs, lookup=REGISTRY.get)
 
     def pipe(self, records: Any, *args: Any, **kwargs: Any) -> list[Any]:
         """Run with pipeline input, like ``records | Get-ThreadRun ...``; always a list."""
         from .invocation import pipe_command
 
-        return pipe_command(self, records, args, kwargs)
+        return pipe_command(self, records, args, kwargs, lookup=REGISTRY.get)
+
+
+#: The package's cmdlets: the bundled specs, and those loaded with ``pyopenai_ps.load_spec``.
+REGISTRY: Registry[Command] = Registry(factory=Command)

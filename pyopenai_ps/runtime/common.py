@@ -130,12 +130,26 @@ class CallReporter:
         self.options = options
         self.verbose_enabled = options.verbose or options.debug or LOGGER.isEnabledFor(logging.INFO)
         self.debug_enabled = options.debug or LOGGER.isEnabledFor(logging.DEBUG)
+        #: -Debug was given to this call (not only a debug-level logger).
+        self.debug_requested = options.debug
         self._progress = progress if options.progress else None
 
     def progress(self, pages: int, objects: int) -> None:
         """Pages and objects read so far by a listing that follows every page."""
         if self._progress is not None:
             self._progress(self.command_name, pages, objects)
+
+    def waiting(self, object_id: str, status: str, seconds: float) -> None:
+        """A wait's object, its status now, and the seconds waited so far."""
+        report = getattr(self._progress, "waiting", None) if self._progress is not None else None
+        if report is not None:
+            report(self.command_name, object_id, status, seconds)
+
+    def transfer(self, direction: str, done: int, total: int | None) -> None:
+        """Bytes uploaded or downloaded so far (``direction``: "upload" or "download")."""
+        report = getattr(self._progress, "transfer", None) if self._progress is not None else None
+        if report is not None:
+            report(self.command_name, direction, done, total)
 
     def _emit(self, level: int, message: str, forced: bool) -> None:
         if not forced and not LOGGER.isEnabledFor(level):

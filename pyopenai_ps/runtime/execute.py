@@ -1,33 +1,49 @@
-"""The generic executor: one prepared call becomes HTTP requests and output objects.
+"""The generic executor: one prepared call becomes HTTP requests and output.
 
 Nothing here knows threads or runs; it follows the spec's ``operation`` (see
 :mod:`pyopenai_ps.spec.operation`): send the planned request through the transport, with the key
-added to that request only, read one object, one page or every page, and wrap the results.
+added to that request only, and give what ``returns`` says: one object, one page or every page of
+objects, nothing, the answer's text, or its bytes (or, with ``out_file``, the bytes streamed to a
+file).
 """
 
 from __future__ import annotations
 
-from collections import deque
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from ..errors import PaginationError, ResponseFormatError
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APIRequestError,
+    APITimeoutError,
+    PaginationError,
+    QuotaLimitExceededError,
+    RateLimitExceededError,
+    ResponseFormatError,
+)
 from ..http.answers import HTTPResult
 from ..http.retry import RetryEvent
-from ..http.transport import Transport
+from ..http.transport import StreamedAnswer, Transport
 from ..secure import Redactor, SecureString
 from ..spec.operation import SetOperation
-from .output import PSObject
+from .events import select
+from .files import check_target, write_atomically
+from .listing import RecentCursors, check_new
+from .multipart import MultipartBody
 from .plan import KEY_SLOT, PreparedCall, RequestPlan
+from .poll import wait_for
 from .settings import ClientSettings
+from .values import Context, holds
 
-__all__ = ["Reporter", "run_prepared", "MORE_DATA_WARNING"]
+__all__ = ["Reporter", "Execution", "MORE_DATA_WARNING"]
 
 MORE_DATA_WARNING = "There is more data that has not been retrieved."
-#: Debug output shows at most this much of a response body.
+#: Debug output shows at most this much of a request or response body.
 DEBUG_BODY_CHARS = 65536
-#: An -All listing remembers the cursors of this many recent pages (as hashes) to see it loop.
-CURSOR_WINDOW = 1024
+#: Downloads are read in chunks of this size.
+DOWNLOAD_CHUNK = 1 << 20
 
 
 class Reporter(Protocol):
@@ -40,6 +56,8 @@ class Reporter(Protocol):
     def debug(self, message: str) -> None: ...
     def warning(self, message: str) -> None: ...
     def progress(self, pages: int, objects: int) -> None: ...
+    def transfer(self, direction: str, done: int, total: int | None) -> None: ...
+    def waiting(self, object_id: str, status: str, seconds: float) -> None: ...
 
 
 def _shown_headers(headers: Mapping[str, str | SecureString], redact: Redactor) -> str:
@@ -68,37 +86,123 @@ class _Sender:
         self.redact = Redactor([settings.api_key, *(str(v) for v in extra.values() if v is not None)]
                                if extra else [settings.api_key])
 
-    def send(self, plan: RequestPlan, url: str) -> tuple[HTTPResult, Any]:
-        reporter, settings, method = self.reporter, self.settings, plan.operation.method
-        headers: dict[str, str | SecureString] = dict(plan.headers)
+    def _request(self, plan: RequestPlan, url: str) -> tuple[dict[str, Any], Any]:
+        """The headers and body of one request, logged under -Verbose and -Debug."""
+        reporter, method = self.reporter, plan.operation.method
+        upload = plan.operation.form is not None
+        body, added = plan.new_body((lambda done, total: reporter.transfer("upload", done, total)) if upload else None)
+        headers: dict[str, Any] = {**plan.headers, **added}
         if headers.get(KEY_SLOT) == "":  # not replaced by the extra headers
             # held as a SecureString until the transport hands the headers to urllib3
-            headers[KEY_SLOT] = SecureString("Bearer " + settings.api_key.reveal())
-        if settings.extra_headers:
-            _secure_extra(headers, settings.extra_headers)
-        verbose = reporter.verbose_enabled or reporter.debug_enabled
-        if verbose:
+            headers[KEY_SLOT] = SecureString("Bearer " + self.settings.api_key.reveal())
+        if self.settings.extra_headers:
+            _secure_extra(headers, self.settings.extra_headers)
+        if getattr(reporter, "debug_requested", False):
+            headers.setdefault("OpenAI-Debug", "true")  # -Debug asks the API for its debug details, as PSOpenAI does
+        if reporter.verbose_enabled or reporter.debug_enabled:
             reporter.verbose(self.redact(f"{method} {url}"))
         if reporter.debug_enabled:
             reporter.debug("Request headers: " + _shown_headers(headers, self.redact))
+            if plan.body is not None:
+                reporter.debug(self.redact("Request body: " + plan.body.decode("utf-8")[:DEBUG_BODY_CHARS]))
+            elif isinstance(body, MultipartBody):
+                reporter.debug(self.redact("Request form: " + body.summary))
+        return headers, body
 
-        def on_retry(event: RetryEvent) -> None:
-            if verbose:
-                reporter.verbose(self.redact(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}"))
+    def _on_retry(self, event: RetryEvent) -> None:
+        if self.reporter.verbose_enabled or self.reporter.debug_enabled:
+            self.reporter.verbose(self.redact(f"Retrying ({event.attempt}) after {event.delay:.3f} s: {event.reason}"))
 
-        result = self.transport.send(method, url, headers=headers, timeout=settings.timeout,
-                                     max_retries=settings.max_retries, on_retry=on_retry, redactor=self.redact)
-        del headers  # the clear key lives no longer than the request
-        if verbose:
-            reporter.verbose(
-                f"{result.status} {result.reason} ({len(result.body)} bytes, request id {result.request_id or '-'}) "
-                f"in {result.elapsed * 1000:.1f} ms"
-            )
+    def _log_answer(self, status: int, reason: str, size: int | None, request_id: str | None, elapsed: float,
+                    headers: Mapping[str, str]) -> None:
+        reporter = self.reporter
+        if reporter.verbose_enabled or reporter.debug_enabled:
+            length = "streamed" if size is None else f"{size} bytes"
+            reporter.verbose(f"{status} {reason} ({length}, request id {request_id or '-'}) in {elapsed * 1000:.1f} ms")
         if reporter.debug_enabled:
-            reporter.debug("Response headers: " + _shown_headers(dict(result.headers), self.redact))
-            body = result.body.decode("utf-8", "replace")[:DEBUG_BODY_CHARS]
-            reporter.debug(self.redact("Response body: " + body))
-        return result, result.json()
+            reporter.debug("Response headers: " + _shown_headers(dict(headers), self.redact))
+
+    def _explained(self, error: APIError) -> None:
+        """Redact what an error took from the URL, and add what to try next."""
+        if isinstance(error, APIConnectionError):  # the URL tried may carry a key in its query
+            error.url = self.redact(error.url) if error.url else error.url
+            error.message = self.redact(error.message)
+            error.args = (error.message,)
+        hint = _hint(error, self.settings)
+        if hint:
+            _add_hint(error, self.redact(hint))
+
+    def send(self, plan: RequestPlan, url: str) -> HTTPResult:
+        headers, body = self._request(plan, url)
+        settings = self.settings
+        try:
+            result = self.transport.send(plan.operation.method, url, headers=headers, timeout=settings.timeout,
+                                         max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
+                                         redactor=self.redact)
+        except (RateLimitExceededError, APIConnectionError) as error:
+            self._explained(error)
+            raise
+        finally:
+            del headers  # the clear key lives no longer than the request
+            if hasattr(body, "close"):
+                body.close()
+        self._log_answer(result.status, result.reason, len(result.body), result.request_id, result.elapsed,
+                         result.headers)
+        if self.reporter.debug_enabled:
+            text = result.body.decode("utf-8", "replace")[:DEBUG_BODY_CHARS]
+            self.reporter.debug(self.redact("Response body: " + text))
+        return result
+
+    def open(self, plan: RequestPlan, url: str) -> StreamedAnswer:
+        headers, body = self._request(plan, url)
+        settings = self.settings
+        try:
+            answer = self.transport.open(plan.operation.method, url, headers=headers, timeout=settings.timeout,
+                                         max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
+                                         redactor=self.redact)
+        except (RateLimitExceededError, APIConnectionError) as error:
+            self._explained(error)
+            raise
+        finally:
+            del headers
+            if hasattr(body, "close"):
+                body.close()
+        self._log_answer(answer.status, answer.reason, answer.length, answer.request_id, answer.elapsed,
+                         answer.headers)
+        return answer
+
+
+def _add_hint(error: APIError, hint: str) -> None:
+    error.hint = hint
+    error.message = f"{error.message} {hint}"
+    error.args = (error.message,)
+
+
+def _hint(error: APIError, settings: ClientSettings) -> str | None:
+    """What to try next, naming the parameters through the spec's connection roles."""
+    names = settings.names
+    if isinstance(error, RateLimitExceededError) and not isinstance(error, QuotaLimitExceededError):
+        if not names.max_retries:
+            return None
+        from .functions import keyword_name
+
+        how = f"-{names.max_retries} N (Python: {keyword_name(names.max_retries)}=N)"
+        if settings.max_retries:
+            return f"It was retried {settings.max_retries} time(s); a larger {how} waits longer."
+        return f"Rate limits pass: give {how} to retry after the wait the server asks for."
+    if isinstance(error, APIConnectionError) and not isinstance(error, APITimeoutError) and not error.connected:
+        return f"Check the API base {settings.api_base}: {_base_origin(settings)}."
+    return None
+
+
+def _base_origin(settings: ClientSettings) -> str:
+    source = settings.base_source
+    parameter = f"-{settings.names.api_base}" if settings.names.api_base else "the API base parameter"
+    if source == "default":
+        return f"it is the default, used when neither {parameter} nor OPENAI_API_BASE is set"
+    if source == "parameter":
+        return f"it came from {parameter}, which overrides OPENAI_API_BASE"
+    return f"it came from {'the ' if source.startswith('environment') else ''}{source}"
 
 
 def _secure_extra(headers: dict[str, str | SecureString], extra: Mapping[Any, Any]) -> None:
@@ -117,114 +221,183 @@ def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> Re
     )
 
 
-def run_prepared(prepared: PreparedCall, settings: ClientSettings, reporter: Reporter,
-                 transport: Transport) -> Iterator[PSObject]:
-    """Execute one prepared call; yields output objects as pages arrive."""
-    plan = prepared.plan(settings)
-    sender = _Sender(settings, transport, reporter)
-    operation = prepared.operation
-    if operation.returns == "object":
-        result, data = sender.send(plan, plan.url())
+def _text(result: HTTPResult) -> str:
+    try:
+        return result.body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ResponseFormatError(f"The API response is not UTF-8 text (bad byte at offset {exc.start}).",
+                                  status_code=result.status, request_id=result.request_id) from None
+
+
+class Execution:
+    """One prepared call run: iterating yields its output; ``answer`` is then the main JSON answer."""
+
+    def __init__(self, prepared: PreparedCall, settings: ClientSettings, reporter: Reporter,
+                 transport: Transport, out_file: Any = None) -> None:
+        self.prepared = prepared
+        self.reporter = reporter
+        self.plan = prepared.plan(settings)
+        self.sender = _Sender(settings, transport, reporter)
+        operation = self.plan.operation
+        self.target = check_target(out_file, operation.out_file or "") if out_file is not None else None
+        #: The parsed JSON of the (last) answer, for a follow-up's ``{answer: ...}``.
+        self.answer: Any = None
+
+    def __iter__(self) -> Iterator[Any]:
+        plan, operation = self.plan, self.plan.operation
+        for warning in self.prepared.no_effect:
+            self.reporter.warning(warning)
+        if plan.extra_body_ignored:
+            self.reporter.warning(f"-{self.sender.settings.names.extra_body} has no effect: {operation.method} "
+                                  f"{operation.path} sends no JSON body.")
+        try:
+            if operation.poll is not None:
+                yield from self._poll()
+            elif operation.returns == "events":
+                yield from self._events()
+            elif operation.returns in ("page", "all"):
+                yield from self._pages()
+            elif self.target is not None:
+                self._download()
+            else:
+                yield from self._one()
+        except APIRequestError as error:
+            if operation.failure_message:
+                _add_context(error, plan.describe(operation.failure_message))
+            raise
+        if operation.success_message:
+            self.reporter.verbose(plan.describe(operation.success_message, self.answer))
+
+    def _one(self) -> Iterator[Any]:
+        plan, operation = self.plan, self.plan.operation
+        result = self.sender.send(plan, plan.url())
+        if operation.returns == "bytes":
+            yield result.body
+        elif operation.returns == "jsonl":
+            yield from self._lines(result)
+        elif operation.returns == "text":
+            text = _text(result)
+            if operation.success_message or operation.then:  # they may read fields of a JSON answer
+                try:
+                    self.answer = json.loads(text)
+                except ValueError:
+                    self.answer = None
+            yield text
+        elif operation.returns == "object":
+            data = self.answer = result.json()
+            if not isinstance(data, dict):
+                raise _not_an_object(data, operation, result)
+            yield self.prepared.make(data)
+        else:  # none: the answer is kept only for a follow-up
+            try:
+                self.answer = result.json() if result.body.strip() else None
+            except ResponseFormatError:
+                self.answer = None
+
+    def _lines(self, result: HTTPResult) -> Iterator[Any]:
+        """One output object per line of a JSON Lines answer (blank lines skipped)."""
+        for number, line in enumerate(_text(result).splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                raise ResponseFormatError(f"Line {number} of the JSON Lines answer is not JSON.",
+                                          status_code=result.status, request_id=result.request_id) from None
+            if not isinstance(data, dict):
+                raise _not_an_object(data, self.plan.operation, result)
+            yield self.prepared.make(data)
+
+    def _fetch(self) -> dict[str, Any]:
+        plan = self.plan
+        result = self.sender.send(plan, plan.url())
+        data = self.answer = result.json()
         if not isinstance(data, dict):
-            raise _not_an_object(data, operation, result)
-        yield prepared.make(data)
-        return
-    yield from _pages(prepared, plan, sender, reporter)
+            raise _not_an_object(data, plan.operation, result)
+        return data
+
+    def _poll(self) -> Iterator[Any]:
+        poll = self.plan.operation.poll
+        assert poll is not None
+        answer = wait_for(poll, self.prepared.binding, self._fetch, self.sender.transport, self.reporter)
+        self.answer = answer
+        yield self.prepared.make(dict(answer)) if not hasattr(answer, "to_dict") else answer
+
+    def _events(self) -> Iterator[Any]:
+        plan = self.plan
+        spec = plan.operation.events
+        assert spec is not None
+        raw = bool(spec.raw) and holds(spec.raw, Context(self.prepared.binding))
+        with self.sender.open(plan, plan.url()) as answer:
+            yield from select(answer.chunks(1 << 16, eager=True), spec, raw=raw)
+
+    def _download(self) -> None:
+        assert self.target is not None
+        plan = self.plan
+        with self.sender.open(plan, plan.url()) as answer:
+            total = answer.length
+            report = self.reporter.transfer
+            written = write_atomically(self.target, answer.chunks(DOWNLOAD_CHUNK),
+                                       lambda done: report("download", done, total))
+        self.reporter.verbose(f"Wrote {written} bytes to {self.target}")
+
+    def _pages(self) -> Iterator[Any]:
+        """One page, or (``returns: all``) every page: a page that repeats what was already yielded is
+        refused before any of it is yielded, and the listing brake ends a runaway listing."""
+        plan, prepared, reporter = self.plan, self.prepared, self.reporter
+        operation = plan.operation
+        paging = operation.pagination
+        make = prepared.make
+        every = operation.returns == "all"
+        brake = self.sender.transport.max_listing_pages if every else None
+        cursor: str | None = None
+        seen = RecentCursors()
+        previous: dict[int, str] = {}
+        pages = objects = 0
+        while True:
+            extra = {paging.cursor: cursor} if cursor is not None else None
+            result = self.sender.send(plan, plan.url(extra))
+            page = self.answer = result.json()
+            if not isinstance(page, dict) or not isinstance(page.get(paging.items), list):
+                raise ResponseFormatError(
+                    f"Expected a list object with '{paging.items}' from {operation.method} {operation.path}.",
+                    status_code=result.status,
+                    request_id=result.request_id,
+                )
+            items = page[paging.items]
+            more = page.get(paging.has_more) is True
+            following = page.get(paging.next_from) if more and every else None
+            if every:
+                previous = check_new(items, previous, following, seen)
+            pages += 1
+            objects += len(items)
+            if every:
+                reporter.progress(pages, objects)
+            for item in items:
+                if type(item) is not dict:
+                    raise _not_an_object(item, operation, result)
+                yield make(item)
+            if not more:
+                return
+            if operation.returns == "page":
+                unless = operation.more_warning_unless_bound
+                if operation.more_warning and not (unless and prepared.binding.is_bound(unless)):
+                    reporter.warning(MORE_DATA_WARNING)
+                return
+            if not isinstance(following, str) or not following:
+                reporter.warning(MORE_DATA_WARNING)  # has_more without a cursor: stop rather than loop
+                return
+            if brake is not None and pages >= brake:
+                raise PaginationError(
+                    f"The listing stopped after {pages} pages ({objects} objects) and the server still reports "
+                    f"more: the listing brake (max_listing_pages of pyopenai_ps.configure) is {brake} pages.",
+                    cursor=following)
+            seen.add(following)
+            cursor = following
 
 
-class _RecentCursors:
-    """The cursors of the last :data:`CURSOR_WINDOW` pages, as hashes: memory stays flat however many
-    pages a listing has and however long its cursors are.  A cycle longer than the window ends at
-    the listing brake instead."""
 
-    __slots__ = ("_order", "_known")
-
-    def __init__(self) -> None:
-        self._order: deque[int] = deque()
-        self._known: set[int] = set()
-
-    def seen(self, cursor: str) -> bool:
-        return hash(cursor) in self._known
-
-    def add(self, cursor: str) -> None:
-        digest = hash(cursor)
-        self._order.append(digest)
-        self._known.add(digest)
-        if len(self._order) > CURSOR_WINDOW:
-            self._known.discard(self._order.popleft())
-
-
-def _item_ids(items: list[Any]) -> dict[int, str]:
-    """Each item's ``id`` by its hash (items without a text id are not compared)."""
-    found: dict[int, str] = {}
-    for item in items:
-        ident = item.get("id") if type(item) is dict else None
-        if type(ident) is str:
-            found[hash(ident)] = ident
-    return found
-
-
-def _pages(prepared: PreparedCall, plan: RequestPlan, sender: _Sender, reporter: Reporter) -> Iterator[PSObject]:
-    """One page, or (``returns: all``) every page: a page that repeats what was already yielded is
-    refused before any of it is yielded, and the listing brake ends a runaway listing."""
-    operation = prepared.operation
-    paging = operation.pagination
-    make = prepared.make
-    every = operation.returns == "all"
-    brake = sender.transport.max_listing_pages if every else None
-    cursor: str | None = None
-    seen = _RecentCursors()
-    previous: dict[int, str] = {}
-    pages = objects = 0
-    while True:
-        extra = {paging.cursor: cursor} if cursor is not None else None
-        result, page = sender.send(plan, plan.url(extra))
-        if not isinstance(page, dict) or not isinstance(page.get(paging.items), list):
-            raise ResponseFormatError(
-                f"Expected a list object with '{paging.items}' from {operation.method} {operation.path}.",
-                status_code=result.status,
-                request_id=result.request_id,
-            )
-        items = page[paging.items]
-        more = page.get(paging.has_more) is True
-        following = page.get(paging.next_from) if more and every else None
-        if every:
-            previous = _check_new(items, previous, following, seen)
-        pages += 1
-        objects += len(items)
-        if every:
-            reporter.progress(pages, objects)
-        for item in items:
-            if type(item) is not dict:
-                raise _not_an_object(item, operation, result)
-            yield make(item)
-        if not more:
-            return
-        if operation.returns == "page":
-            unless = operation.more_warning_unless_bound
-            if operation.more_warning and not (unless and prepared.binding.is_bound(unless)):
-                reporter.warning(MORE_DATA_WARNING)
-            return
-        if not isinstance(following, str) or not following:
-            reporter.warning(MORE_DATA_WARNING)  # has_more without a cursor: stop rather than loop
-            return
-        if brake is not None and pages >= brake:
-            raise PaginationError(
-                f"The listing stopped after {pages} pages ({objects} objects) and the server still reports more: "
-                f"the listing brake (max_listing_pages of pyopenai_ps.configure) is {brake} pages.", cursor=following)
-        seen.add(following)
-        cursor = following
-
-
-def _check_new(items: list[Any], previous: dict[int, str], following: Any, seen: _RecentCursors) -> dict[int, str]:
-    """Refuse a page that repeats a recent cursor or an item of the page before; its item ids."""
-    if isinstance(following, str) and following and seen.seen(following):
-        raise PaginationError(
-            f"The listing did not advance: the server returned the cursor '{following}' again.", cursor=following)
-    current = _item_ids(items)
-    repeated = next((ident for digest, ident in current.items() if digest in previous), None)
-    if repeated is not None:
-        raise PaginationError(
-            f"The listing did not advance: the object '{repeated}' came again on the next page.",
-            cursor=following if isinstance(following, str) else None)
-    return current
+def _add_context(error: APIRequestError, context: str) -> None:
+    """The spec's failure message, added to an API error's message (``Remove-Thread``: what was not removed)."""
+    error.message = f"{error.message} {context}"
+    error.args = (error.message,)

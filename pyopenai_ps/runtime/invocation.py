@@ -16,25 +16,29 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
+
+import attrs
 
 from ..binding.binder import Binder
 from ..binding.records import as_records
 from ..binding.result import Binding
-from ..errors import APIError, ConfigurationError, MissingValueError, ParameterBindingError
+from ..errors import APIError, ConfigurationError, MissingValueError, ParameterBindingError, WaitTimeoutError
 from ..spec.model import CmdletSpec
 from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
-from .execute import run_prepared
+from .compose import Runner, run_steps, with_derived
+from .execute import Execution
 from .plan import PreparedCall
 from .plan import _headers as planned_headers
 from .settings import ClientSettings, checked_base, current_transport, settings_for
+from .values import NOTHING, Context, evaluate, holds
 
 __all__ = ["Invocation", "CommandLike", "call_command", "stream_command", "pipe_command", "forget_command",
            "RECENT_CALLS"]
 
 #: Errors that concern one record or one request: -ErrorAction decides what they do.
-_NON_TERMINATING = (APIError, ParameterBindingError, MissingValueError)
+_NON_TERMINATING = (APIError, ParameterBindingError, MissingValueError, WaitTimeoutError)
 
 
 class CommandLike(Protocol):
@@ -48,6 +52,10 @@ class CommandLike(Protocol):
     def binder(self) -> Binder: ...
 
 
+#: Finds a command by name, for follow-ups (``then: {run: Get-Thread}``).
+Lookup = Callable[[str], CommandLike]
+
+
 class Invocation:
     """One command in a pipeline: bound on creation, run when iterated."""
 
@@ -59,17 +67,22 @@ class Invocation:
         records: Iterable[Any] | None = None,
         *,
         progress: ProgressHook | None = None,
+        lookup: Lookup | None = None,
     ) -> None:
         self.command = command
+        self.lookup = lookup
         self.spec = command.spec
         binder = command.binder
         self.state = binder.bind_command_line(tuple(arguments), keywords or {}, expect_pipeline=records is not None)
         params = binder.compiled.parameters
         common = {params[i].name: v for i, v in self.state.bound.items() if params[i].is_common}
+        self.common = common
         self.options = CallOptions(common) if common else PLAIN_OPTIONS
         self.reporter = CallReporter(command.name, self.options, progress)
         self.records = records
         self.progress = progress
+        #: Calls executed so far (each sends at least one request): 0 means nothing was sent.
+        self.calls = 0
         #: No common parameter given: nothing per call to keep apart, so the binding may be reused.
         self.reusable = not common and records is None
         if self.spec.operation is None:
@@ -79,9 +92,10 @@ class Invocation:
     def again(self) -> Invocation:
         """The same command line, for another run (its own reporter; the binding state is shared, read-only)."""
         twin = object.__new__(Invocation)
-        for name in ("command", "spec", "state", "options", "records", "progress", "reusable"):
+        for name in ("command", "lookup", "spec", "state", "common", "options", "records", "progress", "reusable"):
             setattr(twin, name, getattr(self, name))
         twin.reporter = CallReporter(self.command.name, self.options, self.progress)
+        twin.calls = 0
         return twin
 
     def check_settings(self) -> None:
@@ -113,6 +127,8 @@ class Invocation:
     def prepare(self, binding: Binding) -> PreparedCall:
         try:
             return PreparedCall(self.spec, binding)
+        except MissingValueError:
+            raise  # this record's own: the caller reports it and goes on
         except ConfigurationError as error:
             self._note_terminating(error)
             raise
@@ -128,17 +144,92 @@ class Invocation:
             self._note_terminating(error)
             raise
         out = self.options.out_variable
+        self.calls += 1
         try:
-            for item in run_prepared(prepared, settings, self.reporter, current_transport()):
+            for item in self._outputs(prepared, settings):
                 if out is not None:
                     out.append(item)
                 yield item
         except _NON_TERMINATING as error:
             self.reporter.error(error)
 
+    def _outputs(self, prepared: PreparedCall, settings: Any) -> Iterator[Any]:
+        operation, binding = prepared.operation, prepared.binding
+        run = self._runner(binding)
+        if operation.steps:
+            outputs: Iterator[Any] = run_steps(operation, binding, run)
+        else:
+            outputs = self._requested(prepared, settings)
+        derived = operation.output.derived
+        for item in outputs:
+            yield with_derived(item, derived, binding, run) if derived else item
+
+    def _requested(self, prepared: PreparedCall, settings: Any) -> Iterator[Any]:
+        operation = prepared.operation
+        out_file = prepared.binding.get(operation.out_file) if operation.out_file else None
+        execution = Execution(prepared, settings, self.reporter, current_transport(), out_file)
+        follow_up = execution.plan.operation.then
+        if follow_up is None or not holds(follow_up.when, Context(prepared.binding)):
+            yield from execution
+            return
+        for _ in execution:  # the follow-up's output replaces the main request's
+            pass
+        context = Context(prepared.binding, answer=execution.answer)
+        arguments = {}
+        for name, source in follow_up.arguments:
+            value = evaluate(source, context)
+            if value is not NOTHING:
+                arguments[name] = value
+        yield from self._runner(prepared.binding)(follow_up.run, arguments)
+
+    def _runner(self, binding: Binding) -> Runner:
+        """Runs another cmdlet with this call's connection parameters (by role) and common parameters."""
+
+        def run(name: str, arguments: Mapping[str, Any]) -> Iterator[Any]:
+            if self.lookup is None:
+                raise ConfigurationError(f"{self.command.name} runs {name}, but no command registry was given to "
+                                         "look it up.", setting="then")
+            command = self.lookup(name)
+            given = {**arguments, **_passed_on(self.spec, command.spec, binding), **self.common}
+            yield from Invocation(command, (), given, progress=self.progress, lookup=self.lookup)
+
+        return run
+
     def __iter__(self) -> Iterator[Any]:
+        collected: list[Any] = []
+        last: PreparedCall | None = None
         for binding in self.bindings():
-            yield from self.execute(self.prepare(binding))
+            try:
+                prepared = self.prepare(binding)
+            except MissingValueError as error:
+                self.reporter.error(error)  # nothing is sent for this record; the next one goes on
+                continue
+            name = prepared.operation.collect
+            if name is None:
+                yield from self.execute(prepared)
+                continue
+            value = binding.get(name)  # gathered from every record, sent once after the last
+            collected.extend(value if isinstance(value, list) else [] if value is None else [value])
+            last = prepared
+        if last is not None and last.operation.collect is not None:
+            yield from self.execute(self.prepare(last.binding.replacing(last.operation.collect, collected)))
+
+
+#: Roles a follow-up does not inherit: the extra body was meant for the main request's body.
+_NOT_PASSED_ON = frozenset({"extra_body"})
+
+
+def _passed_on(caller: CmdletSpec, callee: CmdletSpec, binding: Binding) -> dict[str, Any]:
+    """The caller's bound connection parameters, under the callee's names for the same roles (the
+    extra body excepted)."""
+    passed = {}
+    for role, name in attrs.asdict(caller.connection).items():
+        if role in _NOT_PASSED_ON:
+            continue
+        target = getattr(callee.connection, role)
+        if name and target and binding.is_bound(name):
+            passed[target] = binding.get(name)
+    return passed
 
 
 class _Given:
@@ -238,8 +329,10 @@ def forget_command(command: CommandLike) -> None:
     RECENT_CALLS.forget(command)
 
 
-def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """``command(...)``: one object for a set that fetches one, else a list."""
+def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 lookup: Lookup | None = None) -> Any:
+    """``command(...)``: one object for a set that fetches one, nothing for a set that outputs nothing,
+    else a list."""
     key = RecentCalls.key(command, args, kwargs)
     recent = RECENT_CALLS.get(key) if key is not None else None
     if recent is not None:
@@ -247,21 +340,27 @@ def call_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, 
         template, prepared = recent
         invocation = template.again()
     else:
-        invocation = Invocation(command, args, kwargs)
-        prepared = invocation.prepare(next(invocation.bindings()))
+        invocation = Invocation(command, args, kwargs, lookup=lookup)
+        try:
+            prepared = invocation.prepare(next(invocation.bindings()))
+        except MissingValueError as error:
+            invocation.reporter.error(error)  # raised under -ErrorAction Stop (the default)
+            return None
         if key is not None:
             RECENT_CALLS.put(key, invocation, prepared)
     results = list(invocation.execute(prepared))
     if prepared.returns_one:
-        return results[0] if results else None
+        return results[0] if len(results) == 1 else (results or None)
     return results
 
 
-def stream_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[Any]:
+def stream_command(command: CommandLike, args: tuple[Any, ...], kwargs: dict[str, Any],
+                   lookup: Lookup | None = None) -> Iterator[Any]:
     """``command.stream(...)``: binds now, then yields objects, fetching each page only when needed."""
-    return iter(Invocation(command, args, kwargs))
+    return iter(Invocation(command, args, kwargs, lookup=lookup))
 
 
-def pipe_command(command: CommandLike, records: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+def pipe_command(command: CommandLike, records: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 lookup: Lookup | None = None) -> list[Any]:
     """``command.pipe(records, ...)``: ``records | Command ...``."""
-    return list(Invocation(command, args, kwargs, records=as_records(records)))
+    return list(Invocation(command, args, kwargs, records=as_records(records), lookup=lookup))

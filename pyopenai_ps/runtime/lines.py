@@ -11,7 +11,7 @@ from ..errors import LineSyntaxError, PSOpenAIError
 from ..pslang.parser import parse_line
 from .common import ProgressHook
 from .invocation import Invocation
-from .registry import REGISTRY
+from .command import REGISTRY
 
 __all__ = ["invoke_line", "stream_line"]
 
@@ -36,7 +36,8 @@ def stream_line(line: str, *, input: Any = None, progress: ProgressHook | None =
     stream: Iterable[Any] | None = records
     invocations = []
     for call in pipeline.commands:
-        stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream, progress=progress)
+        stream = Invocation(REGISTRY.get(call.name), call.arguments, records=stream, progress=progress,
+                            lookup=REGISTRY.get)
         invocations.append(stream)
     for invocation in invocations:  # a bad setting of a later command stops the line before any request
         invocation.check_settings()

@@ -1,28 +1,49 @@
 """Where cmdlets come from: the bundled ``specs/`` and files loaded at run time.
 
-Bundled specs are discovered on first use.  A broken spec file does not stop
-the others: its :class:`~.errors.SpecError` is kept and raised when that
-cmdlet is asked for, and :func:`spec_errors` lists them all.
+Bundled specs are discovered on first use.  A broken spec file does not stop the others: its
+:class:`~pyopenai_ps.errors.SpecError` is kept and raised when that cmdlet is asked for, and
+:meth:`Registry.errors` lists them all.  A registry makes its entries from specs with the factory it
+is given (the package's one registry, ``command.REGISTRY``, makes Commands).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..errors import CommandNotFoundError, SpecError
 from ..spec.load import bundled_specs_dir, is_fragment, load_spec_file
-from .command import Command
+from ..spec.model import CmdletSpec
 
-__all__ = ["Registry", "REGISTRY", "bundled_specs_dir"]
+__all__ = ["Registry", "Named", "bundled_specs_dir"]
 
 
-class Registry:
-    def __init__(self, directories: list[Path] | None = None) -> None:
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def function_name(self) -> str: ...
+
+
+C = TypeVar("C", bound=Named)
+
+
+def _same(spec: CmdletSpec) -> Any:
+    return spec
+
+
+class Registry(Generic[C]):
+    """Cmdlets by name and by module-function name, made from specs by ``factory``."""
+
+    def __init__(self, directories: list[Path] | None = None, *,
+                 factory: Callable[[CmdletSpec], C] = _same) -> None:
         self._directories = directories
-        self._commands: dict[str, Command] = {}
-        self._functions: dict[str, Command] = {}
+        self._factory = factory
+        self._commands: dict[str, C] = {}
+        self._functions: dict[str, C] = {}
         self._errors: dict[str, SpecError] = {}
         self._discovered = False
         self._lock = threading.RLock()
@@ -49,10 +70,10 @@ class Registry:
                             f"could not be loaded ({type(exc).__name__})", file=str(path)
                         )
                         continue
-                    self._add(Command(spec))
+                    self._add(self._factory(spec))
             self._discovered = True
 
-    def _add(self, command: Command) -> None:
+    def _add(self, command: C) -> None:
         key = command.name.lower()
         previous = self._commands.get(key)
         if previous is not None:
@@ -61,7 +82,7 @@ class Registry:
         self._functions[command.function_name] = command
         self._errors.pop(key, None)
 
-    def get(self, name: str) -> Command:
+    def get(self, name: str) -> C:
         if not isinstance(name, str):
             raise CommandNotFoundError(repr(name), "a command name is a string")
         self._discover()
@@ -74,20 +95,20 @@ class Registry:
             raise error
         raise CommandNotFoundError(name)
 
-    def by_function_name(self, name: str) -> Command | None:
+    def by_function_name(self, name: str) -> C | None:
         self._discover()
         return self._functions.get(name)
 
-    def load(self, path: str | Path) -> Command:
+    def load(self, path: str | Path) -> C:
         """Load one more spec file and register it, replacing a cmdlet of the same name."""
         return self.load_replacing(path)[0]
 
-    def load_replacing(self, path: str | Path) -> tuple[Command, Command | None]:
+    def load_replacing(self, path: str | Path) -> tuple[C, C | None]:
         """Like :meth:`load`, and also the command it replaced (None when the name was new)."""
         if not isinstance(path, (str, os.PathLike)):
             raise SpecError(f"a spec path is a str or path, not {type(path).__name__}")
         self._discover()
-        command = Command(load_spec_file(Path(path), cache=False))  # a user's file: leave no cache beside it
+        command = self._factory(load_spec_file(Path(path), cache=False))  # a user's file: leave no cache beside it
         with self._lock:
             replaced = self._commands.get(command.name.lower())
             self._add(command)
@@ -105,5 +126,3 @@ class Registry:
         self._discover()
         return list(self._errors.values())
 
-
-REGISTRY = Registry()

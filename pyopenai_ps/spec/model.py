@@ -13,7 +13,9 @@ from typing import Any
 import attrs
 
 from .._sentinel import Sentinel
+from .enums import EnumSpec
 from .operation import Connection, OperationSpec
+from .ranges import range_description
 from .types import ParamType, resolve_type
 
 __all__ = [
@@ -46,6 +48,8 @@ class SetMembership:
     position: int | None = None
     by_value: bool = False
     by_property_name: bool = False
+    #: ValueFromRemainingArguments: takes what no other parameter took (and takes no position).
+    remaining: bool = False
 
 
 @attrs.frozen
@@ -67,6 +71,13 @@ class ParameterSpec:
     sensitive: bool = False
     #: What the parameter configures for the runtime (one of :data:`ROLES`), or None.
     role: str | None = None
+    #: A switch given False from a Python keyword binds False (default: such a False means "not given").
+    false_binds: bool = False
+    #: Declared for compatibility, but has no effect here: why (the runtime warns when it is given).
+    no_effect: str = ""
+    #: ``(value, why)`` pairs: values that bind (as in PSOpenAI) but that this package cannot serve;
+    #: the runtime refuses them before anything is sent.
+    unsupported: tuple[tuple[str, str], ...] = ()
 
     def membership_in(self, set_name: str) -> SetMembership | None:
         for member in self.membership:
@@ -84,12 +95,11 @@ class ParameterSpec:
         return ()
 
     @property
-    def range(self) -> tuple[Any, Any] | None:
+    def range(self) -> tuple[Any, Any] | str | None:
+        """The ``range`` validator for help and stubs: ``(min, max)``, or a kind such as ``'Positive'``."""
         for name, args in self.validate:
             if name == "range":
-                if isinstance(args, Mapping):
-                    return (args.get("min"), args.get("max"))
-                return (args[0], args[1])
+                return range_description(args)
         return None
 
 
@@ -117,7 +127,8 @@ class Link:
 
 #: What a parameter can configure for the runtime (``role:``); the connection fragment gives each
 #: of them to one of its parameters.
-ROLES = ("api_key", "api_base", "organization", "timeout", "max_retries", "extra_query", "extra_headers")
+ROLES = ("api_key", "api_base", "organization", "timeout", "max_retries", "extra_query", "extra_headers",
+         "extra_body")
 
 #: Names of the package's own API, which no cmdlet's module function may take.
 RESERVED_FUNCTION_NAMES = frozenset(
@@ -158,8 +169,8 @@ class CmdletSpec:
     source: str = "<string>"
     #: The module function's name; derived from ``name`` unless the spec sets it.
     function_name: str = ""
-    #: The spec's own enum types: name -> values (``OpenAIApiType: [OpenAI, Azure]``).
-    enums: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: The spec's own enum types: name -> EnumSpec (``OpenAIApiType: [OpenAI, Azure]``).
+    enums: Mapping[str, EnumSpec] = attrs.field(factory=dict)
     #: Which parameter plays each connection role (the key, the base, ...).
     connection: Connection = attrs.field(factory=Connection)
     view: View = attrs.field(factory=View)

@@ -22,7 +22,8 @@ def test_help_example_2():
     b = bind("Get-ThreadRun -Thread 'thread_abc123' -All")
     assert b.parameter_set == "ListAll"
     assert b.bound == {"InputObject": "thread_abc123", "All": True}
-    assert b.defaults == {"Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0}
+    assert b.defaults == {"Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0,
+                                 "ApiType": "OpenAI", "AuthType": "openai"}
 
 
 def test_examples_in_the_spec_bind():
@@ -64,7 +65,14 @@ def test_literal_pipeline_gives_one_binding_per_record():
 
 
 def test_pipeline_of_hashtables_by_property_name():
+    # A hashtable written in a line has no properties (issue 13, D09): it binds by value only.
     (b,) = bind("@{thread_id='thread_a'; run_id='run_1'} | Get-ThreadRun")
+    assert b.parameter_set == "List" and "RunId" not in b.bound
+    assert b.bound["InputObject"] == {"thread_id": "thread_a", "run_id": "run_1"}
+    # [pscustomobject]@{...} has one property per key, and so has a Python dict record.
+    (b,) = bind("[pscustomobject]@{thread_id='thread_a'; run_id='run_1'} | Get-ThreadRun")
+    assert b.parameter_set == "Get" and b.bound["RunId"] == "run_1"
+    (b,) = bind("Get-ThreadRun", input=[{"thread_id": "thread_a", "run_id": "run_1"}])
     assert b.parameter_set == "Get" and b.bound["RunId"] == "run_1"
 
 

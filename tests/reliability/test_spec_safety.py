@@ -180,7 +180,7 @@ def folder(tmp_path):
 
 
 def test_a_broken_file_leaves_the_other_cmdlets_working(api, folder):
-    registry = Registry([folder])
+    registry = Registry([folder], factory=Command)
     assert registry.names() == ["Get-ThreadRun"]
     errors = registry.errors()
     assert len(errors) == len(BROKEN) + 2 and all(isinstance(e, SpecError) for e in errors)
@@ -209,6 +209,6 @@ def test_deeply_nested_yaml_is_a_spec_error(tmp_path):
 
 def test_deeply_nested_yaml_does_not_stop_the_other_cmdlets(folder):
     (folder / "Broken-Deep.yaml").write_text(DEEP, encoding="utf-8")
-    registry = Registry([folder])
+    registry = Registry([folder], factory=Command)
     assert registry.names() == ["Get-ThreadRun"]
     assert any(Path(e.file).name == "Broken-Deep.yaml" for e in registry.errors())

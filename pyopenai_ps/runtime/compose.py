@@ -1,0 +1,75 @@
+"""Calls made of other calls: a set's ``steps``, and ``derived`` properties of output objects.
+
+Both run other cmdlets through a ``run(cmdlet, arguments)`` function the invocation gives (it adds
+the call's connection and common parameters), so this module needs no registry of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from ..binding.result import Binding
+from ..spec.flow import Derived, Step
+from ..spec.operation import SetOperation
+from ..spec.projections import PROJECTIONS
+from .output import PSObject
+from .values import NOTHING, Context, evaluate, holds
+
+__all__ = ["Runner", "run_steps", "with_derived"]
+
+#: Runs a cmdlet by name with keyword arguments; yields its output.
+Runner = Callable[[str, Mapping[str, Any]], Iterator[Any]]
+
+
+def _arguments(step: Step, context: Context) -> dict[str, Any]:
+    arguments = {}
+    for name, source in step.arguments:
+        value = evaluate(source, context)
+        if value is not NOTHING:
+            arguments[name] = value
+    return arguments
+
+
+def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterator[Any]:
+    """Each step in turn: its values read the current object, ``keep`` replaces it, ``output`` yields."""
+    current = evaluate(operation.start, Context(binding)) if operation.start is not None else None
+    current = None if current is NOTHING else current
+    for step in operation.steps:
+        context = Context(binding, answer=current)
+        if step.when and not holds(step.when, context):
+            continue
+        kept = False
+        for item in run(step.run, _arguments(step, context)):
+            if step.keep and not kept:
+                current, kept = item, True
+            if step.output:
+                yield item
+
+
+def _derive(derived: Derived, item: PSObject, binding: Binding, run: Runner) -> Any:
+    context = Context(binding, answer=item)
+    if derived.run is None:
+        return PROJECTIONS[derived.projection or ""](item.to_dict())
+    outputs = list(run(derived.run.run, _arguments(derived.run, context)))
+    if derived.projection is None:
+        return outputs
+    first = outputs[0] if outputs else None
+    return PROJECTIONS[derived.projection](first.to_dict() if isinstance(first, PSObject) else first or {})
+
+
+def with_derived(item: Any, derived: tuple[Derived, ...], binding: Binding, run: Runner) -> Any:
+    """The output object with its derived properties added (each only when its conditions hold)."""
+    if not derived or not isinstance(item, PSObject):
+        return item
+    added: dict[str, Any] = {}
+    for each in derived:
+        context = Context(binding, answer=item)
+        if (each.when and not holds(each.when, context)) or (each.unless and holds(each.unless, context)):
+            if each.otherwise is not None:
+                value = evaluate(each.otherwise, context)
+                if value is not NOTHING:
+                    added[each.name] = value
+            continue
+        added[each.name] = _derive(each, item, binding, run)
+    return item.with_properties(added) if added else item
