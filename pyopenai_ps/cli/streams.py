@@ -117,7 +117,7 @@ def _check_start(line: str, decoder: Any, number: int) -> None:
     except json.JSONDecodeError as exc:
         if exc.pos < len(line.rstrip()):  # not merely unfinished
             raise _not_json(exc, number, number) from None
-    except ValueError:
+    except (ValueError, RecursionError):
         pass  # too deep or too long: the whole value, decoded later, says so
 
 

@@ -42,6 +42,7 @@ def test_pretty_printed_json_on_stdin_is_read_in_linear_time(monkeypatch):
 
 @pytest.mark.parametrize("text, what", [
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("[" * 100_000 + "\n" + "]" * 100_000, "nested too deeply"),  # its first line checked alone too
     ("{\"a\":" * 50_000 + "1" + "}" * 50_000, "nested too deeply"),
     ("[" + "7" * 5000 + "]", "number"),
     ("{\"n\": " + "9" * 5000 + "}\n", "number"),
