@@ -199,15 +199,12 @@ def get_assistant(
 @overload
 def get_assistant(
     *,
-    all: bool,
-    order: str | None = ...,
-    Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_assistant(
-    *,
-    All: bool,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -219,6 +216,8 @@ def get_batch(
     *,
     limit: int | None = ...,
     Limit: int | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -226,30 +225,40 @@ def get_batch(
     *,
     all: bool | None = ...,
     All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
 def get_batch(
     *,
     batch_id: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_batch(
     *,
     BatchId: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_batch(
     *,
     id: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_batch(
     *,
     Id: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 
@@ -351,24 +360,16 @@ def get_thread_message(
 def get_thread_message(
     input_object: str | None = ...,
     *,
-    all: bool,
     InputObject: str | None = ...,
     thread: str | None = ...,
     Thread: str | None = ...,
     thread_id: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_message(
-    input_object: str | None = ...,
-    *,
-    All: bool,
-    InputObject: str | None = ...,
-    thread: str | None = ...,
-    Thread: str | None = ...,
-    thread_id: str | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -395,24 +396,16 @@ def get_thread_message(
 def get_thread_message(
     input_object: Any | None = ...,
     *,
-    all: bool,
     InputObject: Any | None = ...,
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
-@overload
-def get_thread_message(
-    input_object: Any | None = ...,
-    *,
-    All: bool,
-    InputObject: Any | None = ...,
-    thread: Any | None = ...,
-    Thread: Any | None = ...,
-    thread_id: Any | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -428,6 +421,8 @@ def get_thread_run(
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -441,6 +436,8 @@ def get_thread_run(
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -457,6 +454,8 @@ def get_thread_run(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -465,34 +464,20 @@ def get_thread_run(
 def get_thread_run(
     input_object: str | None = ...,
     *,
-    all: bool,
     InputObject: str | None = ...,
     thread: str | None = ...,
     Thread: str | None = ...,
     thread_id: str | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
     after: str | None = ...,
     After: str | None = ...,
     before: str | None = ...,
     Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_run(
-    input_object: str | None = ...,
-    *,
-    All: bool,
-    InputObject: str | None = ...,
-    thread: str | None = ...,
-    Thread: str | None = ...,
-    thread_id: str | None = ...,
-    after: str | None = ...,
-    After: str | None = ...,
-    before: str | None = ...,
-    Before: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -507,6 +492,8 @@ def get_thread_run(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -515,34 +502,20 @@ def get_thread_run(
 def get_thread_run(
     input_object: Any | None = ...,
     *,
-    all: bool,
     InputObject: Any | None = ...,
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
     after: str | None = ...,
     After: str | None = ...,
     before: str | None = ...,
     Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
-@overload
-def get_thread_run(
-    input_object: Any | None = ...,
-    *,
-    All: bool,
-    InputObject: Any | None = ...,
-    thread: Any | None = ...,
-    Thread: Any | None = ...,
-    thread_id: Any | None = ...,
-    after: str | None = ...,
-    After: str | None = ...,
-    before: str | None = ...,
-    Before: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject] | PSObject: ...
 
@@ -596,24 +569,15 @@ def get_thread_run_step(
 def get_thread_run_step(
     input_object: str | None = ...,
     *,
-    all: bool,
     InputObject: str | None = ...,
     run: str | None = ...,
     Run: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_run_step(
-    input_object: str | None = ...,
-    *,
-    All: bool,
-    InputObject: str | None = ...,
-    run: str | None = ...,
-    Run: str | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     thread_id: str | None = ...,
@@ -641,24 +605,15 @@ def get_thread_run_step(
 def get_thread_run_step(
     input_object: Any | None = ...,
     *,
-    all: bool,
     InputObject: Any | None = ...,
     run: Any | None = ...,
     Run: Any | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
-@overload
-def get_thread_run_step(
-    input_object: Any | None = ...,
-    *,
-    All: bool,
-    InputObject: Any | None = ...,
-    run: Any | None = ...,
-    Run: Any | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     thread_id: str | None = ...,
@@ -671,30 +626,40 @@ def get_thread_run_step(
 def get_vector_store(
     *,
     input_object: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     InputObject: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     vector_store_id: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     vector_store: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     VectorStore: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
@@ -704,6 +669,8 @@ def get_vector_store(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -730,6 +697,8 @@ def get_vector_store_file(
     vector_store_id: Any | None = ...,
     vector_store: Any | None = ...,
     VectorStore: Any | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
@@ -741,6 +710,8 @@ def get_vector_store_file(
     vector_store_id: Any | None = ...,
     vector_store: Any | None = ...,
     VectorStore: Any | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
@@ -757,6 +728,8 @@ def get_vector_store_file(
     Order: str | None = ...,
     filter: str | None = ...,
     Filter: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -793,6 +766,8 @@ def get_vector_store_file(
     Order: str | None = ...,
     filter: str | None = ...,
     Filter: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -850,6 +825,8 @@ def get_vector_store_file_in_batch(
     Order: str | None = ...,
     filter: str | None = ...,
     Filter: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
