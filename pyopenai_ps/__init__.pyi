@@ -200,15 +200,12 @@ def get_assistant(
 @overload
 def get_assistant(
     *,
-    all: bool,
-    order: str | None = ...,
-    Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_assistant(
-    *,
-    All: bool,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -220,6 +217,8 @@ def get_batch(
     *,
     limit: int | None = ...,
     Limit: int | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -227,30 +226,40 @@ def get_batch(
     *,
     all: bool | None = ...,
     All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
 def get_batch(
     *,
     batch_id: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_batch(
     *,
     BatchId: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_batch(
     *,
     id: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_batch(
     *,
     Id: str,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 
@@ -352,24 +361,16 @@ def get_thread_message(
 def get_thread_message(
     input_object: str | None = ...,
     *,
-    all: bool,
     InputObject: str | None = ...,
     thread: str | None = ...,
     Thread: str | None = ...,
     thread_id: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_message(
-    input_object: str | None = ...,
-    *,
-    All: bool,
-    InputObject: str | None = ...,
-    thread: str | None = ...,
-    Thread: str | None = ...,
-    thread_id: str | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -396,24 +397,16 @@ def get_thread_message(
 def get_thread_message(
     input_object: Any | None = ...,
     *,
-    all: bool,
     InputObject: Any | None = ...,
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
-@overload
-def get_thread_message(
-    input_object: Any | None = ...,
-    *,
-    All: bool,
-    InputObject: Any | None = ...,
-    thread: Any | None = ...,
-    Thread: Any | None = ...,
-    thread_id: Any | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -429,6 +422,8 @@ def get_thread_run(
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -442,6 +437,8 @@ def get_thread_run(
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -458,6 +455,8 @@ def get_thread_run(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -466,34 +465,20 @@ def get_thread_run(
 def get_thread_run(
     input_object: str | None = ...,
     *,
-    all: bool,
     InputObject: str | None = ...,
     thread: str | None = ...,
     Thread: str | None = ...,
     thread_id: str | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
     after: str | None = ...,
     After: str | None = ...,
     before: str | None = ...,
     Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_run(
-    input_object: str | None = ...,
-    *,
-    All: bool,
-    InputObject: str | None = ...,
-    thread: str | None = ...,
-    Thread: str | None = ...,
-    thread_id: str | None = ...,
-    after: str | None = ...,
-    After: str | None = ...,
-    before: str | None = ...,
-    Before: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -508,6 +493,8 @@ def get_thread_run(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -516,34 +503,20 @@ def get_thread_run(
 def get_thread_run(
     input_object: Any | None = ...,
     *,
-    all: bool,
     InputObject: Any | None = ...,
     thread: Any | None = ...,
     Thread: Any | None = ...,
     thread_id: Any | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
     after: str | None = ...,
     After: str | None = ...,
     before: str | None = ...,
     Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
-@overload
-def get_thread_run(
-    input_object: Any | None = ...,
-    *,
-    All: bool,
-    InputObject: Any | None = ...,
-    thread: Any | None = ...,
-    Thread: Any | None = ...,
-    thread_id: Any | None = ...,
-    after: str | None = ...,
-    After: str | None = ...,
-    before: str | None = ...,
-    Before: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
+    primitive: bool | None = ...,
+    Primitive: bool | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject] | PSObject: ...
 
@@ -597,24 +570,15 @@ def get_thread_run_step(
 def get_thread_run_step(
     input_object: str | None = ...,
     *,
-    all: bool,
     InputObject: str | None = ...,
     run: str | None = ...,
     Run: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_run_step(
-    input_object: str | None = ...,
-    *,
-    All: bool,
-    InputObject: str | None = ...,
-    run: str | None = ...,
-    Run: str | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     thread_id: str | None = ...,
@@ -642,24 +606,15 @@ def get_thread_run_step(
 def get_thread_run_step(
     input_object: Any | None = ...,
     *,
-    all: bool,
     InputObject: Any | None = ...,
     run: Any | None = ...,
     Run: Any | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
-@overload
-def get_thread_run_step(
-    input_object: Any | None = ...,
-    *,
-    All: bool,
-    InputObject: Any | None = ...,
-    run: Any | None = ...,
-    Run: Any | None = ...,
+    all: bool | None = ...,
+    All: bool | None = ...,
+    after: str | None = ...,
+    After: str | None = ...,
+    before: str | None = ...,
+    Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
     thread_id: str | None = ...,
@@ -672,30 +627,40 @@ def get_thread_run_step(
 def get_vector_store(
     *,
     input_object: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     InputObject: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     vector_store_id: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     vector_store: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_vector_store(
     *,
     VectorStore: Any,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
@@ -705,6 +670,8 @@ def get_vector_store(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -731,6 +698,8 @@ def get_vector_store_file(
     vector_store_id: Any | None = ...,
     vector_store: Any | None = ...,
     VectorStore: Any | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
@@ -742,6 +711,8 @@ def get_vector_store_file(
     vector_store_id: Any | None = ...,
     vector_store: Any | None = ...,
     VectorStore: Any | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
@@ -758,6 +729,8 @@ def get_vector_store_file(
     Order: str | None = ...,
     filter: str | None = ...,
     Filter: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload
@@ -794,6 +767,8 @@ def get_vector_store_file(
     Order: str | None = ...,
     filter: str | None = ...,
     Filter: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject] | PSObject: ...
 @overload
@@ -851,6 +826,8 @@ def get_vector_store_file_in_batch(
     Order: str | None = ...,
     filter: str | None = ...,
     Filter: str | None = ...,
+    all: Literal[False] | None = ...,
+    All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> list[PSObject]: ...
 @overload

@@ -183,7 +183,14 @@ def test_spec2md_then_md2spec_of_the_shipped_spec_binds_the_same(tmp_path: Path)
     result = run("md2spec.py", help_file, "-o", tmp_path / "specs")
     assert result.returncode == 0, result.stderr
     assert "round-trip" not in result.stderr
-    original, again = load_spec_file(shipped), load_spec_file(tmp_path / "specs" / "Get-ThreadRun.yaml")
+    converted = tmp_path / "specs" / "Get-ThreadRun.yaml"
+    # 3.7.0's default set (List) is not listed first, so the help does not mark it: the converted spec
+    # says so in a comment, and its writer adds the default, as the comment asks
+    text_again = converted.read_text(encoding="utf-8")
+    assert "the help does not say which set is the default" in text_again
+    converted.write_text(text_again.replace("parameter_sets:", "default_parameter_set: List\nparameter_sets:", 1),
+                         encoding="utf-8")
+    original, again = load_spec_file(shipped), load_spec_file(converted)
     assert again.parameter("After").hidden and again.parameter("Limit").range == (1, 100)
     lines = [example.code for example in original.examples] + [
         "Get-ThreadRun -Thread thread_a",
@@ -252,7 +259,7 @@ def test_stub_covers_the_api_and_every_spec(tmp_path: Path) -> None:
     assert "    order: str | None = ...," in stub  # no Literal of accepted values: short messages
     assert "Literal['asc'" not in stub and "Literal['SilentlyContinue'" not in stub
     assert "    run_id: str,\n" in stub and "    RunId: str,\n" in stub  # the set-selecting parameter, required
-    assert "    all: bool,\n" in stub and "    all: Literal[False] | None = ...," in stub
+    assert "    all: bool | None = ...," in stub and "    all: Literal[False] | None = ...," in stub
     assert ") -> PSObject: ..." in stub and ") -> list[PSObject]: ..." in stub
 
 

@@ -186,8 +186,8 @@ def _overloads(spec: CmdletSpec) -> list[tuple[list[str], str]]:
         if len(list(itertools.product(*choices))) > _MAX_VARIANTS:
             choices = [c[:1] for c in choices]
         returns, guard = _returns(spec, set_name)
-        other_switches = [p for p in spec.parameters if p.membership_in(set_name) is None
-                          and spec.type_of(p).is_switch and any(p in _selecting(spec, s) for s in spec.parameter_sets)]
+        # a switch of other sets only: False there means "not given", True would pick another set
+        other_switches = [p for p in spec.parameters if p.membership_in(set_name) is None and spec.type_of(p).is_switch]
         for chosen in itertools.product(*choices):
             chosen_by = {p.name: word for p, word in zip(selecting, chosen, strict=True)}
             variants: list[tuple[str, str | None]] = [(returns, None)]

@@ -106,7 +106,7 @@ def test_unknown_command():
     ("Get-ThreadRun -Limit 5", "MissingMandatoryParameter"),
     ("Get-ThreadRun t -Limit x", "ParameterArgumentTransformationError"),
     ("Get-ThreadRun t -Limit 0", "ParameterArgumentValidationError"),
-    ("5 | Get-ThreadRun -After x", "MissingMandatoryParameter"),
+    ("5 | Get-ThreadRun -After x", "ParameterArgumentValidationError"),  # -After alone picks ListAll
     ("5 | Get-ThreadRun -All", "ParameterArgumentValidationError"),
 ])
 def test_errors_from_lines(line, error_id):

@@ -285,11 +285,16 @@ class TestPipeline:
         assert bindings[1].bound == {"Id": 7}  # converted in the with-conversion pass
         assert bindings[2].bound == {"Weight": 3.5}
 
-    def test_missing_mandatory_checked_before_any_record(self, gtr):
-        # -After puts the call in ListAll, whose mandatory -All no record can supply: fail at once.
+    def test_missing_mandatory_checked_before_any_record(self):
+        # -Cursor puts the call in B, whose mandatory -Flag no record can supply: fail at once.
+        command = Command(load_spec_text(
+            "name: Test-Cursor\ndefault_parameter_set: A\nparameter_sets: [A, B]\nparameters:\n"
+            "  - {name: In, type: Object, mandatory: true, position: 0, pipeline: [ByValue]}\n"
+            "  - {name: Flag, type: Switch, sets: {B: {mandatory: true}}}\n"
+            "  - {name: Cursor, type: String, sets: [B]}\n"))
         with pytest.raises(ParameterBindingError) as info:
-            gtr.bind_pipeline([], after="run_1")
-        assert info.value.error_id == "MissingMandatoryParameter" and info.value.missing == ("All",)
+            command.bind_pipeline([], cursor="run_1")
+        assert info.value.error_id == "MissingMandatoryParameter" and info.value.missing == ("Flag",)
 
     def test_pipeline_can_still_supply_mandatory_parameters(self, gtr):
         (b,) = gtr.bind_pipeline(["thread_a"], run_id="r")

@@ -274,7 +274,7 @@ def test_dash_question_mark_shows_get_helps_default_form(srv):
     assert [line.strip() for line in syntax.splitlines() if line.strip()] == [  # one line per set
         f"Get-ThreadRun -RunId <String> [-InputObject] <Object> {connection}",
         f"Get-ThreadRun [-InputObject] <Object> [-Limit <Int32>] [-Order <String>] {connection}",
-        f"Get-ThreadRun -All [-InputObject] <Object> [-Order <String>] {connection}",
+        f"Get-ThreadRun [-InputObject] <Object> [-All] [-Order <String>] {connection}",
     ]
     assert "pyopenai-ps help Get-ThreadRun -Examples" in text and "pyopenai-ps help Get-ThreadRun -Full" in text
     assert run_main(srv, "help", "Get-ThreadRun").stdout == text

@@ -71,8 +71,8 @@ Get-ThreadRun
 ### ListAll
 ```
 Get-ThreadRun
-    -All
     [-InputObject] <Object>
+    [-All]
     [-Order <String>]
     [-TimeoutSec <Int32>]
     [-MaxRetryCount <Int32>]
@@ -256,12 +256,15 @@ def test_bundled_syntax_equals_the_reference_file(name: str) -> None:
 def as_declared(reference_syntax: str) -> str:
     """The reference help's SYNTAX with what 3.7.0's source declares and its help leaves out.
 
-    The source is the truth where the help differs: every cmdlet also declares the visible
+    The source is the truth where the help differs: ``-All`` is not mandatory; every cmdlet also declares the visible
     ``$ApiType`` (after MaxRetryCount), ``$AuthType`` (after ApiBase), ``$AdditionalQuery``,
     ``$AdditionalHeaders`` and ``$AdditionalBody`` (last).
     """
     return (
-        reference_syntax.replace("    [-MaxRetryCount <Int32>]\n", "    [-MaxRetryCount <Int32>]\n    [-ApiType <OpenAIApiType>]\n")
+        # declared without Mandatory, so no longer among the mandatory ones that lead the list
+        reference_syntax.replace("    -All\n    [-InputObject] <Object>\n", "    [-InputObject] <Object>\n    [-All]\n")
+        .replace("    -All\n", "    [-All]\n")
+        .replace("    [-MaxRetryCount <Int32>]\n", "    [-MaxRetryCount <Int32>]\n    [-ApiType <OpenAIApiType>]\n")
         .replace("    [-ApiBase <Uri>]\n", "    [-ApiBase <Uri>]\n    [-AuthType <String>]\n")
         .replace("    [<CommonParameters>]", "    [-AdditionalQuery <IDictionary>]\n    [-AdditionalHeaders <IDictionary>]\n"
                  "    [-AdditionalBody <Object>]\n    [<CommonParameters>]")

@@ -56,8 +56,6 @@ SINGLE = {
 }
 DIFFERS = {
     "Get-ThreadMessage": "our spec also converts completed_at and incomplete_at; 3.7.0 converts only created_at",
-    "Get-Batch": "our spec does not convert started_at, which 3.7.0's batch parser lists (a field batches do not "
-                 "have today, so it only matters if the API adds it)",
 }
 
 
