@@ -158,7 +158,7 @@ class PSObject(Mapping[str, Any]):
                 moment = _to_datetime(raw)
                 result[key] = moment.isoformat() if dates == "iso" and isinstance(moment, datetime) else moment
             else:
-                result[key] = _plain(raw)
+                result[key] = _plain(raw, dates)
         return result
 
     def __repr__(self) -> str:
@@ -184,13 +184,14 @@ class PSObject(Mapping[str, Any]):
                            tuple(self._timestamps)))
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, dates: Literal["unix", "iso", "datetime"] = "unix") -> Any:
+    """Plain data; output objects inside (derived properties such as a thread's Messages) keep ``dates``."""
     if isinstance(value, PSObject):
-        return value.to_dict()
+        return value.to_dict(dates=dates)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v, dates) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, dates) for v in value]
     return value
 
 

@@ -39,6 +39,11 @@ keys shown (value sources are described in :mod:`.values`)::
             when: PassThru
             run: Get-Thread
             with: {InputObject: {answer: id}}
+            output: PassThru                  # (optional) else it runs and its output is dropped
+          require:                            # checked before sending; else an error for this record
+            - {of: {parameter: InputObject}, field: status, in: [queued], unless: Force,
+               message: "Cannot cancel {id} with status {status}."}   # {field}: a dotted path of the object
+            - {when: AutoRemove, needs: Wait, message: -AutoRemove needs -Wait.}
           messages:
             success: The thread {thread_id} was created.     # -Verbose, after the answer
             failure: The thread {thread_id} was not removed.  # added to the error's message
@@ -138,6 +143,8 @@ class FollowUp:
     run: str
     arguments: tuple[tuple[str, ValueSource], ...] = ()
     when: tuple[Condition, ...] = ()
+    #: When set, the follow-up's output is output only when this holds (else it runs for its effect alone).
+    output: tuple[Condition, ...] = ()
 
 
 @attrs.frozen
@@ -190,13 +197,16 @@ class SetOperation:
 
 @attrs.frozen
 class Requirement:
-    """Before sending: a field of an object must be one of some values (``unless`` a parameter is set)."""
+    """Before sending: a field of an object must be one of some values (``unless`` a condition holds), or,
+    written ``{when: A, needs: B}``, a condition must hold whenever another one does."""
 
-    of: ValueSource
+    of: ValueSource | None
     field: str
     values: tuple[str, ...]
     message: str
     unless: tuple[Condition, ...] = ()
+    when: tuple[Condition, ...] = ()
+    needs: tuple[Condition, ...] = ()
 
 
 @attrs.frozen
@@ -384,12 +394,13 @@ def _variants(raw: Any, parameters: set[str], field: str, base_values: Mapping[s
 
 
 def _follow_up(raw: Any, parameters: set[str], field: str) -> FollowUp:
-    data = _keys(raw, {"run", "with", "when"}, f"{field}.then")
+    data = _keys(raw, {"run", "with", "when", "output"}, f"{field}.then")
     if not isinstance(data.get("run"), str) or not data["run"].strip():
         raise _fail("then needs 'run', the name of a cmdlet", f"{field}.then")
     arguments = _sources(data.get("with"), parameters, f"{field}.then.with")
     when = parse_condition(data["when"], parameters, f"operation.{field}.then.when") if "when" in data else ()
-    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when)
+    output = parse_condition(data["output"], parameters, f"operation.{field}.then.output") if "output" in data else ()
+    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when, output=output)
 
 
 def _messages(raw: Any, field: str) -> tuple[str | None, str | None]:
@@ -497,14 +508,24 @@ def _list(raw: Any, field: str) -> list[Any]:
 
 
 def _requirement(raw: Any, parameters: set[str], field: str) -> Requirement:
-    data = _keys(raw, {"of", "field", "in", "unless", "message"}, field)
-    values = data.get("in")
-    if not isinstance(values, list) or not values or not isinstance(data.get("field"), str):
-        raise _fail("a requirement needs 'of' (a value source), 'field' and 'in' (a list of values)", field)
+    data = _keys(raw, {"of", "field", "in", "unless", "when", "needs", "message"}, field)
     if not isinstance(data.get("message"), str):
         raise _fail("a requirement needs 'message', the error when it is not met", field)
+
+    def condition(key: str) -> tuple[Condition, ...]:
+        return parse_condition(data[key], parameters, f"operation.{field}.{key}") if key in data else ()
+
+    if "needs" in data:
+        if {"of", "field", "in"} & set(data):
+            raise _fail("a requirement is {when, needs} or {of, field, in}, not both", field)
+        return Requirement(of=None, field="", values=(), message=data["message"], unless=condition("unless"),
+                           when=condition("when"), needs=condition("needs"))
+    values = data.get("in")
+    if not isinstance(values, list) or not values or not isinstance(data.get("field"), str):
+        raise _fail("a requirement needs 'of' (a value source), 'field' (a dotted path) and 'in' (a list of values), "
+                    "or 'needs' (a condition)", field)
     return Requirement(
         of=parse_source(data["of"], parameters, f"operation.{field}.of"),
         field=data["field"], values=tuple(str(v) for v in values), message=data["message"],
-        unless=parse_condition(data["unless"], parameters, f"operation.{field}.unless") if "unless" in data else (),
+        unless=condition("unless"), when=condition("when"),
     )

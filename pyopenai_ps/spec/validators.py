@@ -7,6 +7,7 @@ Each is implemented once here and referenced by name from any spec::
       set: [asc, desc]         # ValidateSet (case-insensitive, as PowerShell's)
       not_null_or_empty: true  # ValidateNotNullOrEmpty
       object_id: {prefix: thread_, keys: [id, thread_id]}
+      prefixed: {id: run_, thread_id: thread_}   # an object whose properties start so (a run)
     transform: [lowercase]      # see .transforms
 
 A factory checks its arguments when the spec loads (raising ``ValueError``,
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..errors import ValidationFailure
 from ..secure import SecureString
-from .properties import read_id
+from .properties import get_property, read_id
 
 __all__ = [
     "ValidationFailure",
@@ -258,6 +259,26 @@ def _object_id(args: Any) -> Check:
     return check
 
 
+def _prefixed(args: Any) -> Check:
+    """An object (not a string) whose named properties are strings starting with the given prefixes, as
+    PSOpenAI's run cmdlets check a run: ``{id: run_, thread_id: thread_}``."""
+    if (not isinstance(args, Mapping) or not args
+            or not all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in args.items())):
+        raise ValueError("prefixed takes a mapping of property name to prefix, such as {id: run_}")
+    wanted = tuple(args.items())
+    shown = " and ".join(f"whose '{name}' starts with '{prefix}'" for name, prefix in wanted)
+
+    def check(value: Any) -> None:
+        for name, prefix in wanted:
+            found = get_property(value, name)
+            if not isinstance(found, str) or not found.startswith(prefix):
+                what = ("The argument is a string" if isinstance(value, str) else "The argument is null"
+                        if value is None else f'An object of type "{type(value).__name__}" was given')
+                raise ValidationFailure(f"{what}; an object {shown} is required.")
+
+    return check
+
+
 VALIDATORS: dict[str, Callable[[Any], Check]] = {
     "range": _range,
     "set": _set,
@@ -267,6 +288,7 @@ VALIDATORS: dict[str, Callable[[Any], Check]] = {
     "count": _count,
     "pattern": _pattern,
     "object_id": _object_id,
+    "prefixed": _prefixed,
 }
 
 #: Validation keys that are flags for the binder, not checks.
