@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from ..errors import InputFormatError
 from ..runtime.common import labelled
+from ..runtime.events import TextPiece
 from ..runtime.views import format_list, format_table, json_line, show_value
 from ..secure import Redactor
 
@@ -104,12 +105,24 @@ class Progress:
         sys.stderr.flush()
         self.width = len(text)
 
+    def waiting(self, command_name: str, object_id: str, status: str, seconds: float) -> None:
+        """``\rWait-ThreadRun: run_abc is in_progress (3.2 s)``: a wait's object, its status, the time waited."""
+        _redraw(self, f"{command_name}: {object_id or 'the object'} is {status or 'unknown'} ({seconds:.1f} s)")
+
     def clear(self) -> None:
         self._started = None
         if self.width:
             sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()
             self.width = 0
+
+
+def _redraw(progress: Progress, text: str) -> None:
+    """One progress line in place of the last (a longer previous line is rubbed out)."""
+    pad = " " * max(0, progress.width - len(text))
+    sys.stderr.write("\r" + text + pad)
+    sys.stderr.flush()
+    progress.width = len(text)
 
 
 class _NoProgress:
@@ -272,5 +285,34 @@ def table_columns(items: list[Any], width: int, clip: int = 40) -> list[str]:
     return columns
 
 
+class _TextPieces(_Writer):
+    """Streamed text as plain text, each piece written and flushed as it comes, with one line break after the
+    last; anything else goes to the view it wraps."""
+
+    def __init__(self, view: _Writer) -> None:
+        super().__init__(view.progress)
+        self.view = view
+        self.open = False  # pieces written since the last line break
+
+    def write(self, item: Any) -> None:
+        if isinstance(item, TextPiece):
+            if item:
+                self._out(item)
+                self.open = not item.endswith("\n")
+            return
+        self._end_line()
+        self.view.write(item)
+
+    def _end_line(self) -> None:
+        if self.open:
+            self._out("\n")
+            self.open = False
+
+    def close(self) -> None:
+        self._end_line()
+        self.view.close()
+
+
 def make_writer(fmt: str, progress: Any) -> _Writer:
-    return {"list": _ListView, "table": _TableView, "json": _JsonArray, "jsonl": _JsonLines}[fmt](progress)
+    writer = {"list": _ListView, "table": _TableView, "json": _JsonArray, "jsonl": _JsonLines}[fmt](progress)
+    return _TextPieces(writer) if fmt == "list" else writer

@@ -24,9 +24,16 @@ from ..errors import APIConnectionError, ResponseFormatError, StreamError
 from ..spec.flow import EventsSpec
 from .values import dig
 
-__all__ = ["Event", "read_events", "select", "DONE"]
+__all__ = ["Event", "TextPiece", "read_events", "select", "DONE"]
 
 DONE = "[DONE]"
+
+
+class TextPiece(str):
+    """A piece of streamed text (a string like any other): the command line writes pieces one after the other,
+    with no line break between them."""
+
+    __slots__ = ()
 
 
 @attrs.frozen(slots=True)
@@ -117,5 +124,5 @@ def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False) -> I
             continue
         value = dig(_json(event), ".".join(spec.path)) if spec.path else _json(event)
         if value is not None:
-            yield value
+            yield TextPiece(value) if isinstance(value, str) else value
     raise APIConnectionError("The event stream ended before it was complete (no [DONE]).")
