@@ -176,6 +176,26 @@ def test_a_run_started_in_one_process_is_received_in_the_next(srv):
     assert [(p["Role"], p["Content"]) for p in simple] == [("user", "hi"), ("assistant", "You said: hi")]
 
 
+def test_a_thread_piped_in_picks_the_run_set(srv):
+    """``pyopenai-ps New-Thread | pyopenai-ps Start-ThreadRun -Assistant a | pyopenai-ps Receive-ThreadRun -Wait``:
+    without the pipe the default set (a new thread and run) would want -Message; a piped thread completes the
+    Run set, so standard input is read."""
+    env = environment(srv.base_url)
+    first = subprocess.Popen([*cli(), "New-Thread"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env)
+    second = subprocess.Popen([*cli(), "Start-ThreadRun", "-Assistant", "asst_abc123"], stdin=first.stdout,
+                              stdout=subprocess.PIPE, env=env)
+    first.stdout.close()
+    third = subprocess.run([*cli(), "Receive-ThreadRun", "-Wait"], stdin=second.stdout, capture_output=True,
+                           text=True, env=env, timeout=TIMEOUT)
+    second.stdout.close()
+    assert first.wait(TIMEOUT) == 0 and second.wait(TIMEOUT) == 0 and third.returncode == 0, third.stderr
+    thread = json.loads(third.stdout)
+    assert [(r.method, r.path) for r in srv.requests][:2] == [("POST", "/v1/threads"),
+                                                             ("POST", f"/v1/threads/{thread['id']}/runs")]
+    assert [m["role"] for m in thread["Messages"]] == ["assistant"]
+    assert run(srv, "Start-ThreadRun", "-Assistant", "asst_abc123").returncode == 2  # no pipe: -Message is missing
+
+
 NEEDS = [name for name in ("New-Thread", "Add-ThreadMessage") if name not in ps.get_commands()]
 
 
