@@ -292,3 +292,18 @@ def test_streamed_text_comes_as_pieces_and_raw_payloads_as_plain_strings():
     assert pieces == ["Hi"] and type(pieces[0]) is TextPiece
     raw = list(select(stream, spec, raw=True))
     assert type(raw[0]) is str
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b'{"v": "x"}', "x"), (b' {"v": "x"} ', "x"), (b'{"v": "\\u00e9t\\u00e9"}', "été"), ('{"v": "日本"}'.encode(), "日本"),
+])
+def test_event_json_reads_as_json_loads_does(data, expected):
+    spec = EventsSpec(events=(), path=("v",))
+    assert list(select([b"data: " + data + b"\n\n", b"data: [DONE]\n\n"], spec)) == [expected]
+
+
+@pytest.mark.parametrize("data", [b'{"v": 1} x', b'{"v": 1', b'\xff{"v": 1}', b"nan-ish"])
+def test_event_data_that_is_not_json_names_the_event(data):
+    with pytest.raises(ps.ResponseFormatError) as info:
+        list(select([b"event: thread.message.delta\ndata: " + data + b"\n\n"], EventsSpec(events=(), path=())))
+    assert "The event 'thread.message.delta' ending on line 3 of the stream is not JSON" in str(info.value)
