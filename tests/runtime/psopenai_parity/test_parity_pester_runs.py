@@ -5,7 +5,7 @@ Sources: Tests/Runs/Get-ThreadRun.tests.ps1, Tests/Runs/Get-ThreadRunStep.tests.
 Invoke-OpenAIAPIRequest and check that it was called, what it returned became, and that invalid
 input never reaches it; here the same facts are checked on the requests our server recorded and on
 the objects the package returned.  Where an It also checks the derived SimpleContent property, that
-part is a separate test marked xfail until the issue on derived outputs.
+part is a separate test (it passes since issue 16 brought the derived properties).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class TestGetThreadRunStepPester:
 
     The Pester file mocks Get-ThreadMessage, which 3.7.0 calls to build each message_creation
     step's SimpleContent; here the server answers that message, and the derived parts (the
-    SimpleContent values, the message request) are the xfail halves.
+    SimpleContent values, the message request) are the derived halves.
     """
 
     @pytest.fixture

@@ -4,7 +4,7 @@ Sources: Tests/Threads/Get-Thread.tests.ps1 and Tests/Threads/Get-ThreadMessage.
 the offline (mocked) and the online Contexts: the online Its ran against the real API after
 creating a thread; here the server holds such a thread instead.  Get-Thread's derived ``Messages``
 property (3.7.0 lists the thread's messages with ``Get-ThreadMessage -All`` for every thread it
-outputs) is checked in separate xfail tests until the issue on derived outputs.
+outputs) is checked in separate tests (passing since issue 16 brought them).
 """
 
 from __future__ import annotations
