@@ -76,7 +76,7 @@ def test_each_piece_reaches_a_terminal_as_it_comes(srv, held):
             ready, _, _ = select.select([master], [], [], 1)
             if ready:
                 seen += os.read(master, 1024)
-        assert held.held.is_set() and seen.decode() == REPLY[0]  # no line break yet, the rest still held
+        assert held.held.wait(TIMEOUT) and seen.decode() == REPLY[0]  # no line break yet, the rest still held
         held.go_on.set()
         while True:
             ready, _, _ = select.select([master], [], [], TIMEOUT)
@@ -100,7 +100,7 @@ def test_each_piece_is_a_json_line_flushed_into_a_pipe(srv, held):
                             stderr=subprocess.PIPE, text=True, env=environment(srv.base_url))
     try:
         assert json.loads(read_line(proc.stdout, TIMEOUT)) == REPLY[0]
-        assert held.held.is_set()
+        assert held.held.wait(TIMEOUT)  # the server holds the rest until the test lets go
         held.go_on.set()
         out, err = proc.communicate(timeout=TIMEOUT)
         assert proc.returncode == 0, err
