@@ -48,6 +48,7 @@ __all__ = [
     "LineSyntaxError",
     "ParameterBindingError",
     "BINDING_ERROR_IDS",
+    "VALIDATION_ERROR_IDS",
     "UsageError",
     "InputFormatError",
     "ActionPreferenceStopError",
@@ -170,7 +171,7 @@ class LineSyntaxError(PSOpenAIError):
         super().__init__(f"At column {column}: {reason}")
 
 
-#: The only error ids a ParameterBindingError can carry.
+#: The only error ids a ParameterBindingError can carry (PowerShell's FullyQualifiedErrorId).
 BINDING_ERROR_IDS = frozenset(
     {
         "NamedParameterNotFound",
@@ -178,11 +179,45 @@ BINDING_ERROR_IDS = frozenset(
         "MissingArgument",
         "ParameterAlreadyBound",
         "PositionalParameterNotFound",
+        "AmbiguousPositionalParameterNoName",
         "AmbiguousParameterSet",
         "MissingMandatoryParameter",
         "InputObjectNotBound",
         "ParameterArgumentTransformationError",
         "ParameterArgumentValidationError",
+        "ParameterArgumentValidationErrorNullNotAllowed",
+        "ParameterArgumentValidationErrorEmptyStringNotAllowed",
+        "ParameterArgumentValidationErrorEmptyArrayNotAllowed",
+        "ParameterArgumentValidationErrorEmptyCollectionNotAllowed",
+    }
+)
+
+#: The inner error ids of a ParameterArgumentValidationError: which validator refused, and why
+#: (PowerShell's ValidationMetadataException ids, shown after the colon in ``Outer:Inner``).
+VALIDATION_ERROR_IDS = frozenset(
+    {
+        "ArgumentIsNull",
+        "ArgumentIsEmpty",
+        "ArgumentIsEmptyOrWhiteSpace",
+        "ArgumentCollectionContainsEmpty",
+        "ArgumentCollectionContainsEmptyOrWhiteSpace",
+        "ValidateSetFailure",
+        "ValidatePatternFailure",
+        "ValidateLengthNotString",
+        "ValidateLengthMinLengthFailure",
+        "ValidateLengthMaxLengthFailure",
+        "NotAnArrayParameter",
+        "ValidateCountExactFailure",
+        "ValidateCountMinMaxFailure",
+        "ValidationRangeElementType",
+        "ValidateRangeTooSmall",
+        "ValidateRangeTooBig",
+        "ValidateRangePositiveFailure",
+        "ValidateRangeNonNegativeFailure",
+        "ValidateRangeNegativeFailure",
+        "ValidateRangeNonPositiveFailure",
+        "ObjectIdNotReadable",
+        "PropertyMissing",
     }
 )
 
@@ -190,9 +225,12 @@ BINDING_ERROR_IDS = frozenset(
 class ParameterBindingError(PSOpenAIError):
     """A call could not be bound to the cmdlet's parameters.
 
-    ``error_id`` is one of :data:`BINDING_ERROR_IDS`; ``parameter_name`` is the canonical
-    parameter name, or the name as typed when nothing matched, or None when no single parameter
-    is at fault.
+    ``error_id`` is one of :data:`BINDING_ERROR_IDS`; ``inner_error_id`` (one of
+    :data:`VALIDATION_ERROR_IDS`, or None) says which validation failed.  ``parameter_name`` is
+    the canonical parameter name, or the name as typed when nothing matched, or None when no
+    single parameter is at fault.  ``missing`` lists missing mandatory parameters;
+    ``parameters`` the parameters an AmbiguousParameterSet is about; ``suggestion`` the
+    parameter a misspelled name most likely meant.
     """
 
     def __init__(
@@ -203,14 +241,27 @@ class ParameterBindingError(PSOpenAIError):
         command_name: str,
         parameter_name: str | None = None,
         missing: tuple[str, ...] = (),
+        inner_error_id: str | None = None,
+        parameters: tuple[str, ...] = (),
+        suggestion: str | None = None,
     ) -> None:
         if error_id not in BINDING_ERROR_IDS:
             raise ValueError(f"unknown binding error id {error_id!r}")
+        if inner_error_id is not None and inner_error_id not in VALIDATION_ERROR_IDS:
+            raise ValueError(f"unknown validation error id {inner_error_id!r}")
         self.error_id = error_id
+        self.inner_error_id = inner_error_id
         self.command_name = command_name
         self.parameter_name = parameter_name
         self.missing = missing
+        self.parameters = parameters
+        self.suggestion = suggestion
         super().__init__(message)
+
+    @property
+    def fully_qualified_error_id(self) -> str:
+        """PowerShell's ``Outer:Inner`` form (``ParameterArgumentValidationError:ValidateLengthNotString``)."""
+        return f"{self.error_id}:{self.inner_error_id}" if self.inner_error_id else self.error_id
 
     def __repr__(self) -> str:
         return (
@@ -265,9 +316,14 @@ class MissingValueError(ConfigurationError):
 
 
 class APIError(PSOpenAIError):
-    """The API answered with an error, answered something unreadable, or did not answer."""
+    """The API answered with an error, answered something unreadable, or did not answer.
+
+    ``hint``, when set, is what to try next (also the end of the message): the retry parameter
+    after a 429, the API base and where it came from after a failed connection.
+    """
 
     error_id = "APIError"
+    hint: str | None = None
 
 
 class APIRequestError(APIError):
@@ -330,12 +386,21 @@ class QuotaLimitExceededError(RateLimitExceededError):
 
 
 class APIConnectionError(APIError):
-    """The request never got a (complete) answer: refused, reset or dropped connection."""
+    """The request never got a (complete) answer: refused, reset or dropped connection.
+
+    ``url`` is the URL tried (without any credentials), ``reason`` why in a few words
+    ("connection refused", "name not resolved: ...", "TLS certificate not trusted: ..."), and
+    ``connected`` False when no connection was made at all (a wrong address, port, name or
+    certificate), True when an answer was cut short.
+    """
 
     error_id = "APIConnectionError"
 
-    def __init__(self, message: str, *, url: str | None = None) -> None:
+    def __init__(self, message: str, *, url: str | None = None, reason: str | None = None,
+                 connected: bool = True) -> None:
         self.url = url
+        self.reason = reason
+        self.connected = connected
         super().__init__(message)
 
 
@@ -344,9 +409,10 @@ class APITimeoutError(APIConnectionError):
 
     error_id = "APITimeoutError"
 
-    def __init__(self, message: str, *, url: str | None = None, timeout: float | None = None) -> None:
+    def __init__(self, message: str, *, url: str | None = None, timeout: float | None = None,
+                 reason: str | None = None) -> None:
         self.timeout = timeout
-        super().__init__(message, url=url)
+        super().__init__(message, url=url, reason=reason)
 
 
 class ResponseFormatError(APIError):
@@ -406,8 +472,9 @@ class ConversionFailure(Exception):
 
 
 class ValidationFailure(Exception):
-    """A value fails a validator; ``detail`` is PowerShell's explanation."""
+    """A value fails a validator; ``detail`` is PowerShell's explanation, ``error_id`` its inner id."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, error_id: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.error_id = error_id

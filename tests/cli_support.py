@@ -1,10 +1,15 @@
-"""Helpers for the CLI tests: run ``pyopenai-ps`` in subprocesses and on a pseudo-terminal.
+"""Helpers for the CLI tests: run ``pyopenai-ps`` in this process, in subprocesses and on a pseudo-terminal.
 
-No tests here; the ``test_`` name only keeps the helpers among the CLI's test files.
+:func:`run_main` calls ``pyopenai_ps.cli.main(argv)`` in this process with its own environment,
+standard input and captured output, and answers like :func:`run` (a ``CompletedProcess``), so a
+test moves between the two by changing one name.  Real processes stay for what needs them: pipes
+between processes, signals, the terminal, the console script and import timing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import select
@@ -68,19 +73,67 @@ def run(server, *args: str, input: str | None = None, env: dict[str, str] | None
     )
 
 
+@contextlib.contextmanager
+def _environment(env: dict[str, str]):
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_main(server, *args: str, input: str | None = None, env: dict[str, str] | None = None,
+             timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    """``pyopenai-ps args...`` run in this process: the same answer as :func:`run`, without a process.
+
+    The environment is exactly ``env`` (as for the subprocess) while it runs; standard input is
+    ``input`` (or /dev/null); retry waits are recorded in ``server.slept`` (when there is a
+    server), never slept.  ``timeout`` is accepted for symmetry with :func:`run` and not used.
+    """
+    from pyopenai_ps.cli import main
+
+    env = env or environment(server.base_url if server is not None else None)
+    out, err = io.StringIO(), io.StringIO()
+    slept: list[float] = []
+    stdin = io.StringIO(input) if input is not None else open(os.devnull, encoding="utf-8")
+    saved = sys.stdin, sys.stdout, sys.stderr
+    pyopenai_ps.configure(sleeper=slept.append)
+    try:
+        with _environment(env):
+            sys.stdin, sys.stdout, sys.stderr = stdin, out, err
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:  # argparse (serve's options) exits
+                code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        stdin.close()
+        pyopenai_ps.configure()
+    if server is not None:
+        server.slept = slept
+    return subprocess.CompletedProcess([*cli(), *args], code, out.getvalue(), err.getvalue())
+
+
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def run_on_terminal(args: list[str], env: dict[str, str], *, stderr_pipe: bool = False,
-                    timeout: float = TIMEOUT) -> tuple[int, str, str]:
-    """Run with stdout (and stderr unless ``stderr_pipe``) on a pseudo-terminal; read it to the end."""
+                    timeout: float = TIMEOUT, term: str = "dumb", columns: int = 120,
+                    cwd: str | os.PathLike | None = None) -> tuple[int, str, str]:
+    """Run with stdout (and stderr unless ``stderr_pipe``) on a pseudo-terminal; read it to the end.
+
+    ``TERM`` is ``dumb`` (no colours) unless ``term`` says otherwise; the width is ``columns``.
+    """
     import pty
 
     master, slave = pty.openpty()
-    env = {**env, "TERM": "dumb", "COLUMNS": "120"}
+    env = {**env, "TERM": term, "COLUMNS": str(columns)}
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=slave,
-                            stderr=subprocess.PIPE if stderr_pipe else slave, env=env, close_fds=True)
+                            stderr=subprocess.PIPE if stderr_pipe else slave, env=env, close_fds=True, cwd=cwd)
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + timeout

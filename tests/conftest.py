@@ -89,3 +89,18 @@ def recorded_sleeps(transport_with):
     slept: list[float] = []
     transport_with(sleeper=slept.append, jitter=lambda: 1.0)
     return slept
+
+
+@pytest.fixture(autouse=True)
+def scratch_registry():
+    """Specs loaded during a test (``ps.load_spec``) are forgotten after it: the cmdlet list and the
+    module functions are as they were (every test, so no test sees another's cmdlets)."""
+    from pyopenai_ps.runtime.command import REGISTRY
+
+    REGISTRY.names()  # discover the bundled specs first, so they are part of what is kept
+    saved = dict(REGISTRY._commands), dict(REGISTRY._functions), dict(REGISTRY._errors)
+    yield REGISTRY
+    REGISTRY._commands, REGISTRY._functions, REGISTRY._errors = saved
+    for name, value in list(vars(pyopenai_ps).items()):
+        if hasattr(value, "command") and callable(value) and name not in saved[1]:
+            delattr(pyopenai_ps, name)  # a cached module function of a forgotten cmdlet

@@ -119,7 +119,7 @@ def test_md2spec_reads_the_one_line_layout(converted: tuple[Path, subprocess.Com
     assert [(m.set_name, m.mandatory, m.position) for m in spec.parameter("Path").membership] == [("Path", True, 0)]
     assert spec.parameter("Payload").type == "Object"  # a type no spec knows
     assert spec.parameter("Flavor").type == "OpenAIApiType"  # one with accepted values: an enum of the spec
-    assert spec.enums == {"OpenAIApiType": ("OpenAI", "Azure")}
+    assert spec.enums["OpenAIApiType"].names == ("OpenAI", "Azure")
     assert Command(spec).bind("x", flavor="azure").bound["Flavor"] == "Azure"
     text = (out / "Test-Layout.yaml").read_text(encoding="utf-8")
     assert "# the help's type Custom.Payload is not supported; Object takes its place" in text
@@ -245,10 +245,14 @@ def test_stub_covers_the_api_and_every_spec(tmp_path: Path) -> None:
         assert f"\ndef {name}(" in stub
     for name in ("SecureString", "ParameterBindingError", "SpecError", "__version__"):
         assert f"{name} as {name}" in stub
-    assert "def new_gizmo(\n    name: str,\n    *,\n    size: float | None = ...," in stub
-    assert "def new_gizmo(\n    *,\n    n: str," in stub  # the alias as a keyword of its own
+    # the name by position or as a keyword, snake_case or as written, and the alias as a keyword of its own
+    assert ("def new_gizmo(\n    name: str | None = ...,\n    *,\n    Name: str | None = ...,\n"
+            "    n: str | None = ...,\n    size: float | None = ...,\n    Size: float | None = ...,") in stub
     assert stub.count("def get_thread_run(") >= 3 and "@overload" in stub
-    assert "order: Literal['asc', 'desc'] | None = ..." in stub
+    assert "    order: str | None = ...," in stub  # no Literal of accepted values: short messages
+    assert "Literal['asc'" not in stub and "Literal['SilentlyContinue'" not in stub
+    assert "    run_id: str,\n" in stub and "    RunId: str,\n" in stub  # the set-selecting parameter, required
+    assert "    all: bool,\n" in stub and "    all: Literal[False] | None = ...," in stub
     assert ") -> PSObject: ..." in stub and ") -> list[PSObject]: ..." in stub
 
 
@@ -262,7 +266,12 @@ def test_stub_resolves_overloads_with_mypy(tmp_path: Path) -> None:
             reveal_type(ps.get_thread_run(thread_id="t", run_id="r"))
             reveal_type(ps.get_thread_run("thread_a"))
             reveal_type(ps.get_thread_run("thread_a", all=True, verbose=True))
-            ps.get_thread_run("thread_a", order="sideways")
+            ps.get_thread_run("thread_a", limit="5")
+            reveal_type(ps.get_thread_run(RunId="r", Thread="t"))
+            want_all: bool = True
+            reveal_type(ps.get_thread_run("thread_a", all=want_all))
+            reveal_type(ps.get_thread_run("thread_a", all=False, limit=1))
+            ps.get_thread_run("thread_a", all=True, limit=5)
             """
         )
     )
@@ -279,6 +288,17 @@ def test_stub_resolves_overloads_with_mypy(tmp_path: Path) -> None:
     assert re.search(r"sample\.py:4: note: Revealed type is \"(builtins\.)?list\[pyopenai_ps\.runtime\.output\.PSObject\]\"", out)
     assert "sample.py:5: error: No overload variant" in out
     assert "__init__.pyi" not in out
+    # the canonical names are keywords too, a bool variable selects a set, a False switch is "not given"
+    assert 'sample.py:6: note: Revealed type is "pyopenai_ps.runtime.output.PSObject"' in out, out
+    for line in (8, 9):
+        assert re.search(rf"sample\.py:{line}: note: Revealed type is \"(builtins\.)?list\[pyopenai_ps\.runtime\.output\.PSObject\]\"", out), out
+    assert "sample.py:10: error: No overload variant" in out  # -All and -Limit are in no common set
+    # one wrong-typed argument: a short list of overloads without lists of accepted values
+    message = [line for line in out.splitlines() if "sample.py:5:" in line]
+    variants = [line for line in message if "sample.py:5: note:     def " in line]
+    assert 0 < len(variants) <= 8, len(variants)
+    assert "Literal['" not in "\n".join(message)
+    assert max(len(line) for line in variants) < 1600
 
 
 # --- lint_specs ---------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from pyopenai_ps.errors import SpecError
 from pyopenai_ps.spec.load import load_spec_text
 from pyopenai_ps.spec.syntax import syntax_section
 from pyopenai_ps.errors import ConversionFailure
+from pyopenai_ps.spec.enums import EnumSpec
 from pyopenai_ps.spec.types import resolve_type
 
 _NUMBER = r"`?(-?\d+(?:\.\d+)?)`?"
@@ -139,7 +140,9 @@ def _default(block: dict[str, str], type_name: str, name: str, enums: dict) -> t
     if not text or text.lower() in ("none", "null", "$null") or type_name in ("Switch", "SecureString"):
         return None, None
     try:
-        return resolve_type(type_name, enums).convert(text, name), None
+        specs = {enum: EnumSpec.from_names(enum, tuple(values)) for enum, values in enums.items()}
+        value = resolve_type(type_name, specs).convert(text, name)
+        return (str(value) if isinstance(value, str) else value), None
     except ConversionFailure:
         return None, f"the help's default {text!r} does not convert to {type_name}; left out"
 

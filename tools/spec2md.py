@@ -63,7 +63,8 @@ def _yaml_blocks(spec: CmdletSpec, parameter: ParameterSpec) -> list[str]:
             f"Parameter Sets: {shown_sets}",
             f"Aliases: {', '.join(parameter.aliases)}".rstrip(),
         ]
-        accepted = parameter.accepted_values or spec.enums.get(parameter.type.removesuffix("[]"), ())
+        enum = spec.enums.get(parameter.type.removesuffix("[]"))
+        accepted = parameter.accepted_values or (enum.names if enum is not None else ())
         if accepted:
             lines.append(f"Accepted values: {', '.join(accepted)}")
         lines += [

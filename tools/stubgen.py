@@ -7,13 +7,21 @@ The stub holds the static public API of ``pyopenai_ps/__init__.py`` (read from
 its source: every function named in ``__all__``, and the names it imports) and
 one function per spec in ``specs/``, named ``spec.function_name``:
 
-* every parameter is a keyword (``keyword_name(name)``), and each alias is one
-  more keyword of its own; optional ones take ``None`` for "not given";
-* types come from ``ParamType.python_annotation``; a ``set`` validator makes a
-  ``Literal[...]``; the common parameters are keywords too (without aliases);
-* one ``@overload`` per parameter set, with the set's mandatory parameters as
-  required keywords (one overload per spelling of a mandatory parameter with
-  aliases) and its positional parameters accepted by position as well;
+* every parameter is a keyword under each of its spellings: the snake_case
+  form (``keyword_name(name)``), the name as the spec writes it (``RunId``),
+  and each alias both ways (``thread``, ``Thread``, ``thread_id``); optional
+  ones take ``None`` for "not given";
+* one ``@overload`` per parameter set (and per spelling of the parameters that
+  select it), kept short so a type checker's "no overload matches" stays
+  readable: only the set-selecting parameters (mandatory in this set and not
+  in every set, like ``run_id`` or ``all``) are required; other parameters,
+  the input object among them, are optional keywords (the binder still checks
+  them at run time); the set's positional parameters are accepted by position;
+* types come from ``ParamType.python_annotation``, with ``str`` for enums and
+  ``set`` validators: ``Literal`` is used only on a switch that selects a set
+  (``all: bool`` required in its set, ``all: Literal[False] | None`` in the
+  sets it is not in, since a False switch from Python means "not given"); the common parameters
+  are keywords too (snake_case, through ``**common``);
 * a set whose operation ``returns: object`` returns ``PSObject``; a listing
   (``page`` or ``all``) returns ``list[PSObject]``; a set that may be
   redirected to another (a piped run fetched again) says so: a string there
@@ -28,6 +36,7 @@ from __future__ import annotations
 import argparse
 import ast
 import itertools
+import keyword
 import re
 import sys
 from pathlib import Path
@@ -63,6 +72,8 @@ def static_part(source: str) -> tuple[list[str], list[str], list[str]]:
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             exported = list(ast.literal_eval(node.value))
+    signatures = " ".join(ast.unparse(node.args) + " -> " + ast.unparse(node.returns or ast.Constant(None))
+                          for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in exported)
     imports: list[str] = []
     typing_names = {"Any", "Literal", "TypedDict", "Unpack", "overload"}
     nodes = list(tree.body)
@@ -82,7 +93,11 @@ def static_part(source: str) -> tuple[list[str], list[str], list[str]]:
             typing_names.update(a.name for a in node.names if a.name != "TYPE_CHECKING")
             continue
         module = "." * node.level + (node.module or "")
-        names = [f"{a.name} as {a.name}" if a.name in exported and not a.asname else ast.unparse(a) for a in node.names]
+        kept = [a for a in node.names  # a private name is in the stub only if a signature uses it
+                if not (a.asname or a.name).startswith("_") or a.name in exported or re.search(rf"\b{a.asname or a.name}\b", signatures)]
+        if not kept:
+            continue
+        names = [f"{a.name} as {a.name}" if a.name in exported and not a.asname else ast.unparse(a) for a in kept]
         line = f"from {module} import " + ", ".join(names)
         if len(line) > 100:
             line = f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
@@ -103,22 +118,35 @@ def static_part(source: str) -> tuple[list[str], list[str], list[str]]:
 # --- one function per spec ------------------------------------------------------------------
 
 
+def _plain_annotation(annotation: str) -> str:
+    """``Literal[...]`` (an enum's or a ``set`` validator's values) as ``str``: short messages."""
+    return re.sub(r"Literal\[[^\]]*\]", "str", annotation)
+
+
 def _annotation(spec: CmdletSpec, parameter: ParameterSpec) -> str:
-    param_type = spec.type_of(parameter)
-    values = parameter.accepted_values
-    element = param_type.element or param_type
-    if values and (element.python_annotation == "str" or element.python_annotation.startswith("Literal[")):
-        literal = "Literal[" + ", ".join(repr(v) for v in values) + "]"
-        return literal if param_type.element is None else f"Sequence[{literal}] | {literal}"
-    return param_type.python_annotation
+    return _plain_annotation(spec.type_of(parameter).python_annotation)
 
 
-def _spellings(parameter: ParameterSpec, taken: set[str]) -> list[str]:
-    words = []
-    for word in (keyword_name(parameter.name), *(keyword_name(a) for a in parameter.aliases)):
-        if word not in words and word not in taken:
-            words.append(word)
+def _spellings(parameter: ParameterSpec) -> list[str]:
+    """Every keyword a parameter is given by: snake_case and as written, for its name and aliases."""
+    words: list[str] = []
+    for name in (parameter.name, *parameter.aliases):
+        for word in (keyword_name(name), name):
+            if word.isidentifier() and not keyword.iskeyword(word) and word not in words:
+                words.append(word)
     return words
+
+
+def _own_returns(spec: CmdletSpec, set_name: str) -> str:
+    """What the set's own request returns, its variants included (-Format raw_response: text)."""
+    operation = spec.operation.sets.get(set_name) if spec.operation else None
+    if operation is None or operation.steps:
+        return "Any"
+    own = _RETURNS[operation.returns]
+    for variant in operation.variants:
+        if variant.returns is not None and _RETURNS[variant.returns] not in own.split(" | "):
+            own += " | " + _RETURNS[variant.returns]
+    return own
 
 
 def _returns(spec: CmdletSpec, set_name: str) -> tuple[str, str | None]:
@@ -126,10 +154,7 @@ def _returns(spec: CmdletSpec, set_name: str) -> tuple[str, str | None]:
     operation = spec.operation.sets.get(set_name) if spec.operation else None
     if operation is None or operation.steps:
         return "Any", None  # steps: whatever the cmdlets they run output
-    own = _RETURNS[operation.returns]
-    for variant in operation.variants:  # a variant may return something else (-Format raw_response: text)
-        if variant.returns is not None and _RETURNS[variant.returns] not in own.split(" | "):
-            own += " | " + _RETURNS[variant.returns]
+    own = _own_returns(spec, set_name)
     redirect = operation.redirect
     if redirect is None or spec.operation is None or redirect.to not in spec.operation.sets:
         return own, None
@@ -141,71 +166,84 @@ def _returns(spec: CmdletSpec, set_name: str) -> tuple[str, str | None]:
     return f"{own} | {other}", (guards.pop() if len(guards) == 1 and len(guards) == len(sources) else None)
 
 
+def _selecting(spec: CmdletSpec, set_name: str) -> list[ParameterSpec]:
+    """The parameters that select ``set_name``: mandatory there and not members of every set."""
+    every = len(spec.parameter_sets)
+    return [p for p in spec.parameters
+            if (m := p.membership_in(set_name)) is not None and m.mandatory and len(p.membership) < every]
+
+
 def _overloads(spec: CmdletSpec) -> list[tuple[list[str], str]]:
     """(parameter lines, return annotation) per overload."""
-    taken: set[str] = set()
-    spelled: dict[str, list[str]] = {}
-    for parameter in spec.parameters:
-        spelled[parameter.name] = _spellings(parameter, taken)
-        taken.update(spelled[parameter.name])
-    result = []
+    spelled = {parameter.name: _spellings(parameter) for parameter in spec.parameters}
+    result: list[tuple[int, list[str], str]] = []
     for set_name in spec.parameter_sets:
         members = [(p, m) for p in spec.parameters if (m := p.membership_in(set_name)) is not None]
-        mandatory = [p for p, m in members if m.mandatory]
-        choices = [spelled[p.name] or [keyword_name(p.name)] for p in mandatory]
+        selecting = _selecting(spec, set_name)
+        choices = [spelled[p.name] for p in selecting]
         if len(list(itertools.product(*choices))) > _MAX_VARIANTS:
             choices = [c[:1] for c in choices]
         returns, guard = _returns(spec, set_name)
+        other_switches = [p for p in spec.parameters if p.membership_in(set_name) is None
+                          and spec.type_of(p).is_switch and any(p in _selecting(spec, s) for s in spec.parameter_sets)]
+        # a switch that alone tells this set from one returning something else (-Stream) must be True there
+        names = {p.name for p in selecting}
+        strict = {p.name for p in selecting if spec.type_of(p).is_switch and any(
+            {q.name for q in _selecting(spec, s)} == names - {p.name}
+            and _own_returns(spec, s) != _own_returns(spec, set_name)
+            for s in spec.parameter_sets if p.membership_in(s) is None)}
         for chosen in itertools.product(*choices):
-            chosen_by = {p.name: word for p, word in zip(mandatory, chosen, strict=True)}
+            chosen_by = {p.name: word for p, word in zip(selecting, chosen, strict=True)}
             variants: list[tuple[str, str | None]] = [(returns, None)]
             if guard is not None and any(p.name == guard for p, _ in members):
-                own = returns.split(" | ")[0]
-                variants = [(own, "str"), (returns, None)]
-            for variant_returns, guard_type in variants:
-                lines = _signature(spec, members, chosen_by, spelled, guard, guard_type)
-                result.append((lines, variant_returns))
-    return result
+                variants = [(returns.split(" | ")[0], "str"), (returns, None)]
+            for rank, (variant_returns, guard_type) in enumerate(variants):
+                lines = _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type, strict)
+                result.append((rank, lines, variant_returns))
+    # Every set's narrower variant (a string input) before any wider one: the first match wins, so
+    # a string never reaches a variant that allows a redirect (mypy checks the order for overlaps).
+    result.sort(key=lambda entry: entry[0])
+    return [(lines, returns) for _, lines, returns in result]
 
 
-def _signature(spec, members, chosen_by, spelled, guard, guard_type) -> list[str]:  # noqa: ANN001
+def _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type,  # noqa: ANN001
+               strict=frozenset()) -> list[str]:  # noqa: ANN001
     """One overload's parameters: positional ones first (by position), then keyword-only ones."""
 
     def annotation_of(parameter: ParameterSpec) -> str:
-        return guard_type if guard_type and parameter.name == guard else _annotation(spec, parameter)
+        if guard_type and parameter.name == guard:
+            return guard_type
+        if parameter.name in chosen_by and spec.type_of(parameter).is_switch:
+            # True selects the set; a bool variable (all=want_all) is fine too, unless the return differs
+            return "Literal[True]" if parameter.name in strict else "bool"
+        return _annotation(spec, parameter)
 
-    positional: list[str] = []
-    optional_seen = False
-    for _, parameter, member in sorted(
-        ((m.position, p, m) for p, m in members if m.position is not None), key=lambda item: item[0]
-    ):
-        if chosen_by.get(parameter.name, keyword_name(parameter.name)) != keyword_name(parameter.name):
-            break  # given by an alias: no more arguments by position
-        if member.mandatory and optional_seen:
-            break  # Python has no required parameter after an optional one
-        optional_seen |= not member.mandatory
-        positional.append(parameter.name)
+    positional = [p.name for _, p, m in sorted(((m.position, p, m) for p, m in members if m.position is not None),
+                                                key=lambda item: item[0])]
     head: list[str] = []
     keywords: list[str] = []
-    for parameter, member in members:
+    for parameter, _member in members:
         annotation = annotation_of(parameter)
-        words = [chosen_by[parameter.name]] if parameter.name in chosen_by else spelled[parameter.name]
-        required = member.mandatory
+        if parameter.name in chosen_by:
+            keywords.insert(0, f"{chosen_by[parameter.name]}: {annotation}")  # the required ones first
+            continue
+        words = spelled[parameter.name]
         if parameter.name in positional:
-            word = keyword_name(parameter.name)
-            head.append(f"{word}: {annotation}" if required else f"{word}: {annotation} | None = ...")
-            words = [w for w in words if w != word]
-        for word in words:
-            keywords.append(f"{word}: {annotation}" if required else f"{word}: {annotation} | None = ...")
+            head.append(f"{keyword_name(parameter.name)}: {annotation} | None = ...")
+            words = [w for w in words if w != keyword_name(parameter.name)]
+        keywords.extend(f"{word}: {annotation} | None = ..." for word in words)
+    for parameter in other_switches:  # a False switch of another set is "not given"
+        keywords.extend(f"{word}: Literal[False] | None = ..." for word in spelled[parameter.name])
     head.sort(key=lambda line: positional.index(next(n for n in positional if line.startswith(keyword_name(n) + ":"))))
-    return [*head, "*", *keywords, "**common: Unpack[_CommonParameters]"] if keywords else [*head, "**common: Unpack[_CommonParameters]"]
+    common = "**common: Unpack[_CommonParameters]"
+    return [*head, "*", *keywords, common] if keywords else [*head, common]
 
 
 def common_parameters() -> str:
     """The common parameters as a TypedDict, for ``**common`` of every cmdlet function."""
     lines = ["class _CommonParameters(TypedDict, total=False):", "    \"\"\"The common parameters of every cmdlet, as keywords.\"\"\"", ""]
     for name, _, type_name in COMMON_PARAMETERS:
-        lines.append(f"    {keyword_name(name)}: {resolve_type(type_name).python_annotation} | None")
+        lines.append(f"    {keyword_name(name)}: {_plain_annotation(resolve_type(type_name).python_annotation)} | None")
     return "\n".join(lines) + "\n"
 
 
@@ -238,6 +276,9 @@ def generate(specs_dir: Path = SPECS, init: Path = PACKAGE / "__init__.py") -> t
     body.extend(f"{spec_function(spec)}\n" for spec in sorted(specs, key=lambda s: s.function_name))
     used = [name for name in ("Mapping", "Sequence") if f"{name}[" in "".join(body)]  # import only what is used
     abc_import = [f"from collections.abc import {', '.join(used)}"] if used else []
+    if "BinaryIO" in "".join(body) and "BinaryIO" not in imports[0]:  # a Byte[] parameter takes a stream
+        names = imports[0].removeprefix("from typing import ").split(", ")
+        imports[0] = f"from typing import {', '.join(sorted([*names, 'BinaryIO']))}"
     parts = [_HEADER, *abc_import, *imports, ""]
     parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]\n")
     parts.extend(body)

@@ -1,16 +1,18 @@
 """PowerShell's parameter binding, generic over any compiled spec.
 
-One bind runs the stages PowerShell runs, in its order:
+One bind runs the stages PowerShell runs (``CmdletParameterBinderController``), in its order:
 
-1. named arguments (``-Name value``, ``-Name:value``, Python keywords);
-2. positional arguments, in position order among the sets still possible;
-3. parameter-set resolution and the mandatory check (deferred per record
-   when pipeline input will follow);
-4. per pipeline record: ByValue without conversion, ByPropertyName without
-   conversion, ByValue with conversion, ByPropertyName with conversion.
+1. the arguments are paired up (:mod:`.arguments`): ``-Name value``, ``-Name:value``; Python
+   keywords come last, as splatted arguments do;
+2. named arguments bind left to right; a name matching nothing is set aside;
+3. positional arguments bind in position order among the sets still possible;
+4. the parameter sets are checked; then ``remaining_arguments`` takes what is left; then what is
+   still left is reported (an unknown name first of all, if it comes first);
+5. per pipeline record: ByValue without conversion, ByPropertyName without conversion, ByValue
+   with conversion, ByPropertyName with conversion; then the set and the mandatory parameters.
 
-Every failure is a :class:`~.errors.ParameterBindingError` worded as
-PowerShell words it.  No network code is imported here.
+Every failure is a :class:`~.errors.ParameterBindingError` worded as PowerShell words it.  No
+network code is imported here.
 """
 
 from __future__ import annotations
@@ -19,37 +21,27 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import ConversionFailure, ParameterBindingError, ValidationFailure
-from ..pslang.parser import NO_ARGUMENT, ParameterToken
-from ..secure import mask_key_shapes
+from ..errors import ParameterBindingError
+from ..pslang.parser import UnsetVariable
 from ..spec.model import NO_DEFAULT, CmdletSpec
 from ..spec.properties import property_map
-from .compiled import CompiledCommand, CompiledParameter, compile_spec
+from .arguments import Argument, reparse
+from .compiled import CompiledParameter, compile_spec
+from .messages import already_bound, ambiguous_set, clash_detail, named_not_found, undecided_detail, with_note
+from .positional import bind_positional, bind_remaining, report_leftover
 from .records import as_records
 from .result import NO_INPUT, Binding
+from .state import CommandLineState
+from .values import LINE, NOT_BOUND, PYTHON_KEYWORD, bind_value
 
 __all__ = ["Binder", "CommandLineState"]
 
-_NOT_BOUND = object()
 #: Defaults of these types are shared, not copied, per binding.
 _IMMUTABLE = (int, float, str, bool, bytes, type(None))
 
 
 def _squash(text: str) -> str:
     return text.replace("_", "").lower()
-
-
-class CommandLineState:
-    """What the command line bound; each pipeline record starts from a copy."""
-
-    __slots__ = ("bound", "valid")
-
-    def __init__(self, bound: dict[int, Any], valid: int) -> None:
-        self.bound = bound
-        self.valid = valid
-
-    def copy(self) -> CommandLineState:
-        return CommandLineState(dict(self.bound), self.valid)
 
 
 class Binder:
@@ -70,15 +62,14 @@ class Binder:
         self._secret_names = frozenset(p.name for p in params if p.secret)
         self._canonical_names = frozenset(p.name for p in params)
 
-    # --- errors ----------------------------------------------------------------------------
-
-    def _error(self, error_id: str, message: str, parameter: str | None = None, **extra: Any) -> ParameterBindingError:
-        return ParameterBindingError(error_id, message, command_name=self._name, parameter_name=parameter, **extra)
-
     # --- names -----------------------------------------------------------------------------
 
-    def match(self, typed: str, *, keyword: bool = False) -> CompiledParameter:
-        """The parameter a typed name (or Python keyword) designates."""
+    def lookup(self, typed: str, *, keyword: bool = False) -> CompiledParameter | None:
+        """The parameter a typed name (or Python keyword) designates; None when it names none.
+
+        An ambiguous prefix raises AmbiguousParameter; PowerShell prefers the command's own
+        parameter over common ones.
+        """
         compiled = self.compiled
         key = typed.lower()
         index = compiled.exact.get(key)
@@ -90,78 +81,27 @@ class Binder:
         if not matches and keyword and key:
             matches = compiled.prefix_matches(_squash(typed), squashed=True)
         if not matches:
-            raise self._error(
-                "NamedParameterNotFound", f"A parameter cannot be found that matches parameter name '{typed}'.", typed
-            )
+            return None
         if len(matches) == 1:
             return compiled.parameters[matches[0]]
         declared = [i for i in matches if not compiled.parameters[i].is_common]
-        if len(declared) == 1:  # PowerShell prefers the command's own parameter over common ones
+        if len(declared) == 1:
             return compiled.parameters[declared[0]]
-        listed = declared or matches
-        names = "".join(f" -{compiled.parameters[i].name}" for i in listed)
-        raise self._error(
+        names = "".join(f" -{compiled.parameters[i].name}" for i in declared or matches)
+        raise ParameterBindingError(
             "AmbiguousParameter",
             f"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. "
             f"Possible matches include:{names}.",
-            typed,
+            command_name=self._name,
+            parameter_name=typed,
         )
 
-    # --- one value -------------------------------------------------------------------------
-
-    def _convert(self, param: CompiledParameter, value: Any, *, coerce: bool) -> Any:
-        """The value as bound, or _NOT_BOUND when it would need a conversion we may not do yet."""
-        if not coerce:
-            if not param.type.matches(value):
-                return _NOT_BOUND
-        else:
-            try:
-                value = param.type.convert(value, param.name)
-            except ConversionFailure as exc:
-                raise self._error(
-                    "ParameterArgumentTransformationError",
-                    f"Cannot process argument transformation on parameter '{param.name}'. {exc.detail}",
-                    param.name,
-                ) from None
-        for transform in param.transforms:
-            value = transform(value)
-        # PowerShell runs the validation attributes first, then the mandatory null/empty check.
-        for check in param.checks:
-            try:
-                check(value)
-            except ValidationFailure as exc:
-                raise self._validation_error(param, exc.detail) from None
-            except TypeError:
-                raise self._validation_error(
-                    param, f'The argument of type "{type(value).__name__}" cannot be validated.'
-                ) from None
-        if param.mandatory_mask:
-            self._check_mandatory_value(param, value)
-        return value
-
-    def _validation_error(self, param: CompiledParameter, detail: str) -> ParameterBindingError:
-        return self._error(
-            "ParameterArgumentValidationError",
-            f"Cannot validate argument on parameter '{param.name}'. {detail}",
-            param.name,
-        )
-
-    def _check_mandatory_value(self, param: CompiledParameter, value: Any) -> None:
-        # PowerShell refuses null and empty values for mandatory parameters
-        # unless the spec allows them (AllowNull / AllowEmptyString / AllowEmptyCollection).
-        problem = None
-        if value is None and not param.allow_null:
-            problem = "it is null"
-        elif isinstance(value, str) and value == "" and not param.allow_empty_string:
-            problem = "it is an empty string"
-        elif isinstance(value, list) and not value and not param.allow_empty_collection:
-            problem = "it is an empty array"
-        if problem:
-            raise self._error(
-                "ParameterArgumentValidationError",
-                f"Cannot bind argument to parameter '{param.name}' because {problem}.",
-                param.name,
-            )
+    def match(self, typed: str, *, keyword: bool = False) -> CompiledParameter:
+        """The parameter a typed name designates; NamedParameterNotFound (with a suggestion) when none."""
+        param = self.lookup(typed, keyword=keyword)
+        if param is None:
+            raise named_not_found(self._name, self.compiled, typed, keyword=keyword)
+        return param
 
     # --- whole calls -------------------------------------------------------------------------
 
@@ -179,120 +119,76 @@ class Binder:
     def bind_command_line(
         self, arguments: Sequence[Any], keywords: Mapping[str, Any], *, expect_pipeline: bool
     ) -> CommandLineState:
-        """Named, then positional binding; then the pre-pipeline set check."""
+        """Named, positional and remaining arguments; then the pre-pipeline set check."""
         state = CommandLineState({}, self.compiled.all_sets)
-        positional: list[Any] = []
-        count = len(arguments)
-        i = 0
-        while i < count:
-            item = arguments[i]
-            i += 1
-            if not isinstance(item, ParameterToken):
-                positional.append(item)
-                continue
-            param = self.match(item.name)
-            self._refuse_rebind(state, param)
-            if item.argument is not NO_ARGUMENT:
-                value = item.argument
-            elif param.is_switch:
-                value = True
-            elif i < count and not isinstance(arguments[i], ParameterToken):
-                value = arguments[i]
-                i += 1
-            else:
-                raise self._error(
-                    "MissingArgument",
-                    f"Missing an argument for parameter '{param.name}'. Specify a parameter of type "
-                    f"'{param.type.dotnet_name}' and try again.",
-                    param.name,
-                )
-            self._bind_named(state, param, value)
-        for key, value in keywords.items():
+        leftover: list[Argument] = []
+        if arguments:
+            for argument in reparse(self._name, arguments, self.lookup):
+                if argument.name is None:
+                    leftover.append(argument)
+                else:
+                    self._bind_named(state, argument, leftover, LINE)
+        bound = state.bound
+        for key, value in keywords.items():  # Python keywords bind last, as splatted arguments do
             if value is None:  # a Python keyword given None means "not given"
                 continue
-            param = self.match(key, keyword=True)
-            self._refuse_rebind(state, param)
-            self._bind_named(state, param, value)
-        if state.valid == 0:
-            raise self._ambiguous_set()
-        if positional:
-            self._bind_positional(state, positional)
+            param = self.lookup(key, keyword=True)
+            if param is None:
+                leftover.append(Argument(key, value, colon=True, keyword=True))
+                continue
+            if value is False and param.type.is_switch and not param.false_binds:
+                continue  # all=False from Python: the switch is not given (spec: false_binds to change it)
+            if param.index in bound:
+                raise already_bound(self._name, param, key)
+            bound[param.index] = self.bind_value(param, value, coerce=True, origin=PYTHON_KEYWORD)
+            state.valid &= param.set_mask
+        if leftover:
+            leftover = bind_positional(self, state, leftover)
+        valid = state.valid
+        if valid == 0 or valid & (valid - 1) and valid != self.compiled.all_sets:
+            self._check_sets(state, expect_pipeline)
+        if leftover:
+            leftover = bind_remaining(self, state, leftover)
+        if leftover:
+            raise report_leftover(self, leftover)
         if expect_pipeline:
             self._check_before_pipeline(state)
         return state
 
-    def _refuse_rebind(self, state: CommandLineState, param: CompiledParameter) -> None:
+    def _bind_named(self, state: CommandLineState, argument: Argument, leftover: list[Argument], origin: int) -> None:
+        param = argument.param
+        if param is None and argument.colon and argument.name is not None and not argument.keyword:
+            param = argument.param = self.lookup(argument.name)
+        if param is None:
+            leftover.append(argument)  # reported after everything else, unless remaining_arguments takes it
+            return
         if param.index in state.bound:
-            raise self._error(
-                "ParameterAlreadyBound",
-                f"Cannot bind parameter because parameter '{param.name}' is specified more than once. To provide "
-                "multiple values to parameters that can accept multiple values, use the array syntax. For "
-                'example, "-parameter value1,value2,value3".',
-                param.name,
-            )
-
-    def _bind_named(self, state: CommandLineState, param: CompiledParameter, value: Any) -> None:
-        state.bound[param.index] = self._convert(param, value, coerce=True)
+            raise already_bound(self._name, param, argument.shown_name)
+        state.bound[param.index] = self.bind_value(param, argument.value, coerce=True, origin=origin)
         state.valid &= param.set_mask
 
-    def _bind_positional(self, state: CommandLineState, values: list[Any]) -> None:
-        params = self.compiled.parameters
-        remaining = list(values)
-        by_position: dict[int, list[CompiledParameter]] = {}
-        for position, index in self.compiled.positional:
-            by_position.setdefault(position, []).append(params[index])
-        for position in sorted(by_position):
-            if not remaining:
-                break
-            candidates = []
-            for param in by_position[position]:
-                if param.index in state.bound:
-                    continue
-                sets = sum(bit for bit, pos in param.positions if pos == position) & state.valid
-                if sets:
-                    candidates.append((param, sets))
-            if not candidates:
-                continue
-            default = self.compiled.default_set
-            candidates.sort(key=lambda pair: 0 if pair[1] & default else 1)  # the default set is tried first
-            argument = remaining[0]
-            failure: ParameterBindingError | None = None
-            for coerce in (False, True):
-                for param, sets in candidates:
-                    try:
-                        value = self._convert(param, argument, coerce=coerce)
-                    except ParameterBindingError as exc:
-                        if exc.error_id != "ParameterArgumentTransformationError":
-                            raise
-                        failure = failure or exc
-                        continue
-                    if value is _NOT_BOUND:
-                        continue
-                    state.bound[param.index] = value
-                    state.valid &= sets
-                    remaining.pop(0)
-                    break
-                else:
-                    continue
-                break
-            else:
-                if failure is not None:
-                    raise failure
-        if remaining:
-            shown = remaining[0]
-            text = mask_key_shapes(shown if isinstance(shown, str) else _display(shown))
-            raise self._error(
-                "PositionalParameterNotFound", f"A positional parameter cannot be found that accepts argument '{text}'."
-            )
+    def bind_value(self, param: CompiledParameter, value: Any, *, coerce: bool, origin: int = LINE) -> Any:
+        """One value for one parameter (an unset ``$env:NAME`` is null, and named in any error)."""
+        if type(value) is not UnsetVariable:
+            return bind_value(self._name, param, value, coerce=coerce, origin=origin)
+        try:
+            return bind_value(self._name, param, None, coerce=coerce, origin=origin)
+        except ParameterBindingError as error:
+            raise with_note(error, f"(The environment variable {value.display} is not set.)") from None
 
     # --- parameter sets --------------------------------------------------------------------
 
-    def _ambiguous_set(self) -> ParameterBindingError:
-        return self._error(
-            "AmbiguousParameterSet",
-            "Parameter set cannot be resolved using the specified named parameters. One or more parameters issued "
-            "cannot be used together or an insufficient number of parameters were provided.",
-        )
+    def bound_parameters(self, state: CommandLineState) -> list[CompiledParameter]:
+        params = self.compiled.parameters
+        return [params[i] for i in state.bound]
+
+    def ambiguous_set(self, state: CommandLineState) -> ParameterBindingError:
+        bound = [p for p in self.bound_parameters(state) if not p.is_common]
+        if state.valid == 0:
+            detail, names = clash_detail(self.compiled, bound)
+        else:
+            detail, names = undecided_detail(self.compiled, state.valid, bound)
+        return ambiguous_set(self._name, detail, names)
 
     def _missing(self, state: CommandLineState, bit: int, *, pipeline_can_supply: bool = False) -> list[str]:
         return [
@@ -311,12 +207,13 @@ class Binder:
             )
         else:
             message = f"Cannot process command because of one or more missing mandatory parameters:{listed}."
-        raise self._error("MissingMandatoryParameter", message, names[0], missing=tuple(names))
+        raise ParameterBindingError("MissingMandatoryParameter", message, command_name=self._name,
+                                    parameter_name=names[0], missing=tuple(names))
 
     def resolve_set(self, state: CommandLineState) -> int:
         valid = state.valid
         if valid == 0:
-            raise self._ambiguous_set()
+            raise self.ambiguous_set(state)
         if valid & (valid - 1) == 0:
             return valid
         default = self.compiled.default_set
@@ -325,7 +222,22 @@ class Binder:
         satisfied = [bit for bit in self.compiled.set_bits(valid) if not self._missing(state, bit)]
         if len(satisfied) == 1:
             return satisfied[0]
-        raise self._ambiguous_set()
+        raise self.ambiguous_set(state)
+
+    def _check_sets(self, state: CommandLineState, expect_pipeline: bool) -> None:
+        """PowerShell's ValidateParameterSets before pipeline input: no set left, or several and no way to choose."""
+        valid = state.valid
+        if valid == 0:
+            raise self.ambiguous_set(state)
+        if valid & (valid - 1) == 0 or self.compiled.default_set & valid or valid == self.compiled.all_sets:
+            return  # one set, the default one, or nothing narrowed them yet: decided later
+        params = self.compiled.parameters
+        if any(
+            i not in state.bound and (params[i].by_value_mask | params[i].by_property_mask) & valid
+            for i in self.compiled.pipeline_parameters
+        ):
+            return  # pipeline input may still decide
+        self.resolve_set(state)
 
     def _check_before_pipeline(self, state: CommandLineState) -> None:
         """Fail now when no record could ever complete the call."""
@@ -377,19 +289,20 @@ class Binder:
         for coerce in (False, True):
             taken.extend(self._pipe_by_value(state, record, coerce))
             if state.valid == 0:
-                raise self._ambiguous_set()
+                raise self.ambiguous_set(state)
             if properties is None:
                 properties = property_map(record)
             if properties:
                 taken.extend(self._pipe_by_property(state, properties, coerce))
                 if state.valid == 0:
-                    raise self._ambiguous_set()
+                    raise self.ambiguous_set(state)
         if not taken:
-            raise self._error(
+            raise ParameterBindingError(
                 "InputObjectNotBound",
                 "The input object cannot be bound to any parameters for the command either because the command "
                 "does not take pipeline input or the input and its properties do not match any of the parameters "
                 "that take pipeline input.",
+                command_name=self._name,
             )
         return self.finish(state, record, taken, per_record=True)
 
@@ -412,12 +325,12 @@ class Binder:
                 if not param.by_value_mask & state.valid:
                     continue
                 try:
-                    value = self._convert(param, record, coerce=coerce)
+                    value = self.bind_value(param, record, coerce=coerce)
                 except ParameterBindingError as exc:
                     if exc.error_id == "ParameterArgumentTransformationError":
                         continue  # this parameter cannot take the record; another may
                     raise
-                if value is _NOT_BOUND:
+                if value is NOT_BOUND:
                     continue
                 state.bound[param.index] = value
                 state.valid &= param.by_value_mask
@@ -436,23 +349,10 @@ class Binder:
             for name in param.names:
                 key = name.lower()
                 if key in properties:
-                    value = self._convert(param, properties[key], coerce=coerce)
-                    if value is not _NOT_BOUND:
+                    value = self.bind_value(param, properties[key], coerce=coerce)
+                    if value is not NOT_BOUND:
                         state.bound[i] = value
                         state.valid &= param.by_property_mask
                         taken.append(i)
                     break
         return taken
-
-
-def _display(value: Any) -> str:
-    """An argument as PowerShell's ToString() shows it in a message."""
-    if value is None:
-        return "$null"
-    if value is True or value is False:
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return "System.Object[]"
-    if isinstance(value, Mapping):
-        return "System.Collections.Hashtable"
-    return str(value)

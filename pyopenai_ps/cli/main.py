@@ -2,9 +2,9 @@
 
 ::
 
-    pyopenai-ps [--format list|table|json|jsonl] <Cmdlet-Name> [PowerShell-style arguments]
-    pyopenai-ps [--format ...] -c "<PowerShell line>"        (also -Command)
-    pyopenai-ps help <Cmdlet-Name>      pyopenai-ps <Cmdlet-Name> -?
+    pyopenai-ps [--format list|table|json|jsonl] [--property a,b] <Cmdlet-Name> [PowerShell-style arguments]
+    pyopenai-ps [--format ...] [--property ...] -c "<PowerShell line>"        (also -Command)
+    pyopenai-ps help <Cmdlet-Name> [-Full | -Examples]      pyopenai-ps <Cmdlet-Name> -?
     pyopenai-ps --list | demo | serve [--port N] [--host H] | --version | --help
 
 The shell has already split the words: a word starting with ``-`` and a letter
@@ -12,9 +12,11 @@ names a parameter (``-Name:value`` reads the value as a PowerShell literal
 when it is ``$true``/``$false``/``$null``, a number or quoted), ``--`` ends the
 parameters, and every other word is one string value the binder converts.
 
-Output is PowerShell's list view on a terminal and JSON Lines otherwise.  Exit
+Output is PowerShell's list view on a terminal and JSON Lines otherwise; bytes (a file's
+content) are written as they are.  Exit
 status: 0 success, 2 usage or binding error (nothing sent), 1 any other error,
-including errors reported under ``-ErrorAction Continue``.
+including errors reported under ``-ErrorAction Continue`` and a pipeline record
+that does not bind after earlier records were sent.
 
 Startup matters, so the package is imported only as each path needs it.
 """
@@ -33,9 +35,9 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 USAGE = f"""\
-usage: {PROG} [--format FORMAT] <Cmdlet-Name> [arguments...]
-       {PROG} [--format FORMAT] -c "<PowerShell line>"
-       {PROG} help <Cmdlet-Name>   |   {PROG} <Cmdlet-Name> -?
+usage: {PROG} [--format FORMAT] [--property NAMES] <Cmdlet-Name> [arguments...]
+       {PROG} [--format FORMAT] [--property NAMES] -c "<PowerShell line>"
+       {PROG} help <Cmdlet-Name> [-Full | -Examples]   |   {PROG} <Cmdlet-Name> -?
        {PROG} --list | demo | serve [--port N] [--host H] | --version
 
 Runs PSOpenAI's cmdlets with PowerShell's parameter binding, e.g.
@@ -53,7 +55,9 @@ tool options (before the cmdlet name):
   -c, -Command LINE   run a whole PowerShell line, pipelines included
   --format FORMAT     list, table, json (one array) or jsonl (one object a
                       line); default: list on a terminal, else jsonl
-  --list              list the cmdlets
+  --property NAMES    only these properties, in this order (comma-separated,
+                      * and ? wildcards), in every format
+  --list              list the cmdlets and their synopses (honours --format)
   --version           print the version
   -h, --help          show this help
 
@@ -65,11 +69,20 @@ Exit status: 0 success, 1 error, 2 usage or binding error (nothing sent).
 # --- the session: one run of the tool ---------------------------------------------------------
 
 
+class _Options:
+    """The tool options given before the cmdlet name."""
+
+    def __init__(self) -> None:
+        self.fmt: str | None = None
+        self.properties: list[str] | None = None
+
+
 class _Session:
-    def __init__(self, fmt: str | None) -> None:
+    def __init__(self, options: _Options) -> None:
         from .streams import NO_PROGRESS, Messages, Progress, Scrubber
 
-        self.fmt = fmt or ("list" if isatty(sys.stdout) else "jsonl")
+        self.fmt = options.fmt or ("list" if isatty(sys.stdout) else "jsonl")
+        self.properties = options.properties
         # progress only where a person watches: a terminal's stderr
         self.hook = Progress() if isatty(sys.stderr) else None
         self.progress = self.hook or NO_PROGRESS
@@ -78,6 +91,8 @@ class _Session:
         self.messages.install()
         self.debug = False
         self.failed_in: dict[str, str] = {}
+        self.invocations: list[Any] = []
+        self.columns: tuple[str, ...] = ()
 
     def tagged(self, invocation: Any) -> Any:
         """The invocation's objects; remembers which command of a pipeline raised."""
@@ -100,19 +115,28 @@ class _Session:
 
             records = stdin_records(sys.stdin)
         invocation = Invocation(command, arguments, records=records, progress=self.hook, lookup=REGISTRY.get)
+        self.invocations.append(invocation)
+        self.columns = command.spec.view.table  # the table view of the pipeline's last command
         return self.tagged(invocation)
+
+    def sent_anything(self) -> bool:
+        """Whether any command of the run has sent a request (then exit status 2 no longer applies)."""
+        return any(invocation.calls for invocation in self.invocations)
 
     def run(self, stream: Any, default_name: str) -> int:
         """Write the objects as they arrive; the exit status."""
         from ..errors import ParameterBindingError, PSOpenAIError
-        from .streams import make_writer
+        from .writers import make_writer
 
-        writer = make_writer(self.fmt, self.progress)
+        writer = make_writer(self.fmt, self.progress, properties=self.properties, columns=self.columns)
         code = EXIT_OK
         try:
             try:
                 for item in stream:
-                    writer.write(item)
+                    if isinstance(item, (bytes, bytearray)):
+                        writer.write_bytes(item)
+                    else:
+                        writer.write(item)
             finally:
                 self.progress.clear()
                 writer.close()
@@ -122,7 +146,8 @@ class _Session:
         except PSOpenAIError as error:
             name = self.failed_in.get("name", default_name)
             self.report(error, name)
-            code = EXIT_USAGE if isinstance(error, ParameterBindingError) else EXIT_FAILED
+            nothing_sent = isinstance(error, ParameterBindingError) and not self.sent_anything()
+            code = EXIT_USAGE if nothing_sent else EXIT_FAILED
         except Exception as error:  # a bug or an OS error: still no traceback unless -Debug
             self.report(error, PROG, internal=True)
             code = EXIT_FAILED
@@ -131,6 +156,8 @@ class _Session:
         return code
 
     def report(self, error: BaseException, where: str, internal: bool = False) -> None:
+        from .streams import ERROR_STYLE, colour_for, paint
+
         self.progress.clear()
         if self.debug:
             import traceback
@@ -143,7 +170,7 @@ class _Session:
                 message += " (run with -Debug to see the traceback)"
         else:
             message = str(error)
-        sys.stderr.write(self.scrub(f"{where}: {message}") + "\n")
+        sys.stderr.write(paint(self.scrub(f"{where}: {message}"), ERROR_STYLE, colour_for(sys.stderr)) + "\n")
         sys.stderr.flush()
 
 
@@ -152,7 +179,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # not a file (a caller's stream): nothing to do
         pass
 
 
@@ -166,8 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130
+    except BrokenPipeError:  # the reader went away (``demo | head``): quietly, like the listings
+        _silence_stdout()
+        return EXIT_FAILED
     except UsageError as error:
-        sys.stderr.write(f"{error.where}: {error}\n")
+        from .streams import ERROR_STYLE, colour_for, paint
+
+        sys.stderr.write(paint(f"{error.where}: {error}", ERROR_STYLE, colour_for(sys.stderr)) + "\n")
         if error.where == PROG:
             sys.stderr.write(f"Try '{PROG} --help' for more information.\n")
         return EXIT_USAGE
@@ -178,8 +210,18 @@ def main(argv: list[str] | None = None) -> int:
             io.uninstall_all()
 
 
+def _option_value(words: list[str], i: int, option: str, example: str) -> tuple[str, int]:
+    """The value of ``--option value`` or ``--option=value`` at ``words[i]``, and the next index."""
+    word = words[i]
+    if "=" in word:
+        return word.partition("=")[2], i + 1
+    if i + 1 < len(words):
+        return words[i + 1], i + 2
+    raise UsageError(f"{option} needs a value: {example}.")
+
+
 def _main(words: list[str]) -> int:
-    fmt = None
+    options = _Options()
     i = 0
     while i < len(words):
         word = words[i]
@@ -192,25 +234,25 @@ def _main(words: list[str]) -> int:
             print(f"{PROG} {__version__}")
             return EXIT_OK
         if word == "--list":
-            return _list()
+            return _list(options)
         if word == "--format" or word.startswith("--format="):
-            if "=" in word:
-                value = word.partition("=")[2]
-            elif i + 1 < len(words):
-                i += 1
-                value = words[i]
-            else:
-                raise UsageError("--format needs a value: list, table, json or jsonl.")
-            fmt = value.lower()
-            if fmt not in ("list", "table", "json", "jsonl"):
+            value, i = _option_value(words, i, "--format", "list, table, json or jsonl")
+            options.fmt = value.lower()
+            if options.fmt not in ("list", "table", "json", "jsonl"):
                 raise UsageError(f"unknown format '{value}': use list, table, json or jsonl.")
-            i += 1
+            continue
+        if word == "--property" or word.startswith("--property="):
+            value, i = _option_value(words, i, "--property", "property names separated by commas, e.g. id,status")
+            names = [name.strip() for name in value.split(",") if name.strip()]
+            if not names:
+                raise UsageError("--property needs property names separated by commas, e.g. id,status.")
+            options.properties = (options.properties or []) + names
             continue
         if word.lower() in ("-c", "-command", "--command"):
             line = " ".join(words[i + 1:])  # like pwsh -Command, the remaining words make the line
             if not line.strip():
                 raise UsageError(f"{word} needs a PowerShell line, e.g. {word} \"Get-ThreadRun -Thread thread_abc\".")
-            return _run_line(line, fmt)
+            return _run_line(line, options)
         if word.startswith("-") and word != "-":
             raise UsageError(f"unknown option '{word}' (tool options go before the cmdlet name).")
         break
@@ -230,46 +272,65 @@ def _main(words: list[str]) -> int:
     if special == "serve":
         from ..server.__main__ import main as serve
 
-        return serve(rest)
-    return _run_command(name, rest, fmt)
+        return serve(rest, prog=f"{PROG} serve")
+    return _run_command(name, rest, options)
 
 
-def _list() -> int:
+def _list(options: _Options) -> int:
+    """The cmdlets with their synopses: two columns, or objects in the format asked for."""
     from ..runtime.command import REGISTRY
 
+    entries = []
     for name in REGISTRY.names():
-        print(name)
+        try:
+            synopsis = REGISTRY.get(name).spec.synopsis
+        except Exception:  # a broken spec: listed, its error follows below
+            synopsis = ""
+        entries.append({"Name": name, "Synopsis": synopsis})
+    if options.fmt is None:
+        width = max((len(entry["Name"]) for entry in entries), default=0)
+        for entry in entries:
+            print(f"{entry['Name'].ljust(width)}  {entry['Synopsis']}".rstrip())
+    else:
+        from .streams import NO_PROGRESS
+        from .writers import make_writer
+
+        writer = make_writer(options.fmt, NO_PROGRESS, properties=options.properties)
+        for entry in entries:
+            writer.write(entry)
+        writer.close()
     for error in REGISTRY.errors():
         sys.stderr.write(f"WARNING: {error}\n")
     return EXIT_OK
 
 
 def _help(rest: list[str]) -> int:
-    if len(rest) != 1:
-        raise UsageError("help takes one cmdlet name, e.g. help Get-ThreadRun.")
+    if not rest:
+        raise UsageError("help takes a cmdlet name, e.g. help Get-ThreadRun (add -Full or -Examples for more).")
     from ..errors import CommandNotFoundError
     from ..runtime.command import REGISTRY
+    from .helpview import help_form, show_help
 
+    form = help_form(rest[1:])
     try:
         command = REGISTRY.get(rest[0])
     except CommandNotFoundError as error:
         raise UsageError(str(error), where=rest[0]) from None
-    _print_help(command)
+    show_help(command, form)
     return EXIT_OK
 
 
 def _print_help(command: Any) -> None:
-    from ..spec.syntax import help_text
+    from .helpview import show_help
 
-    text = help_text(command.spec)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    show_help(command)
 
 
-def _run_command(name: str, words: list[str], fmt: str | None) -> int:
+def _run_command(name: str, words: list[str], options: _Options) -> int:
     from ..errors import CommandNotFoundError, PSOpenAIError, SpecError
     from ..runtime.command import REGISTRY
 
-    session = _Session(fmt)
+    session = _Session(options)
     try:
         command = REGISTRY.get(name)
         arguments = words_to_arguments(words)
@@ -291,12 +352,12 @@ def _run_command(name: str, words: list[str], fmt: str | None) -> int:
     return session.run(stream, name)
 
 
-def _run_line(line: str, fmt: str | None) -> int:
+def _run_line(line: str, options: _Options) -> int:
     from ..errors import CommandNotFoundError, LineSyntaxError, PSOpenAIError, SpecError
     from ..pslang.parser import parse_line
     from ..runtime.command import REGISTRY
 
-    session = _Session(fmt)
+    session = _Session(options)
     name = PROG
     try:
         pipeline = parse_line(line)

@@ -1,7 +1,10 @@
-"""The command line's streams: records from standard input, output views, progress and messages.
+"""The command line's streams: records from standard input, progress and messages (the output
+formats are in :mod:`.writers`).
 
 Everything writes to ``sys.stdout``/``sys.stderr`` as they are at call time, so a test or a caller
-that swaps them sees the output.
+that swaps them sees the output.  On a terminal, errors, warnings and VERBOSE/DEBUG lines take
+PowerShell 7's colours (bold red, bold yellow); ``NO_COLOR`` (any non-empty value), ``TERM=dumb``
+or a stderr that is not a terminal turns colour off.
 """
 
 from __future__ import annotations
@@ -13,11 +16,10 @@ from typing import Any, TextIO
 
 from ..errors import InputFormatError
 from ..runtime.common import labelled
-from ..runtime.events import TextPiece
-from ..runtime.views import format_list, format_table, json_line, show_value
 from ..secure import Redactor
 
-__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "make_writer"]
+__all__ = ["stdin_records", "Progress", "Messages", "Scrubber", "colour_for", "paint", "ERROR_STYLE",
+           "WARNING_STYLE", "VERBOSE_STYLE"]
 
 
 # --- standard input ---------------------------------------------------------------------------
@@ -28,7 +30,8 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
 
     A JSON array yields its items; any other JSON value (one a line, or spread
     over several lines as ``jq`` prints it) is one record; any other non-blank
-    line is one string.  Records are yielded as soon as they are complete, so
+    line is one string.  A line that starts with ``{`` or ``[`` is JSON: if it
+    does not parse, that is an :class:`InputFormatError`, not a string.  Records are yielded as soon as they are complete, so
     ``a | b`` streams instead of waiting for ``a`` to finish.
     """
     import json
@@ -56,13 +59,11 @@ def stdin_records(stream: TextIO) -> Iterator[Any]:
             try:
                 value, end = decoder.raw_decode(buffer, start)
             except json.JSONDecodeError as exc:
-                if exc.pos < len(buffer.rstrip()):  # not merely unfinished
-                    if number == first_line:
-                        yield buffer.strip()  # a lone line such as '{abc}' is a string, like any other line
-                        buffer = ""
-                        break
+                if exc.pos < len(buffer.rstrip()):  # not merely unfinished: a line that starts with { or [ is JSON
+                    line_no = first_line + exc.lineno - 1
                     raise InputFormatError(
-                        f"Standard input is not valid JSON in the value starting on line {first_line}: {exc.msg}."
+                        f"Standard input is not valid JSON in the value starting on line {first_line}: "
+                        f"{exc.msg} (line {line_no}, column {exc.colno})."
                     ) from None
                 break  # wait for the next line
             buffer = buffer[end:]
@@ -91,38 +92,65 @@ def _scalar_line(text: str, decoder: Any) -> Any:
 # --- progress ---------------------------------------------------------------------------------
 
 
-class Progress:
-    """``\\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done."""
+def _size(count: float) -> str:
+    """A byte count as people read it: ``512 B``, ``1.5 MB`` (powers of 1024, as PowerShell's KB/MB)."""
+    for unit in ("B", "KB", "MB"):
+        if count < 1024:
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} GB"
 
-    def __init__(self) -> None:
+
+class Progress:
+    """``\rGet-ThreadRun: 3 pages, 300 objects`` on a terminal's stderr, cleared when done; for an
+    upload or a download ``\rRegister-OpenAIFile: uploading 12.0 MB of 200.0 MB (80.0 MB/s)``."""
+
+    #: A transfer's line is redrawn at most this often (seconds), and at its end.
+    TRANSFER_EVERY = 0.1
+
+    def __init__(self, clock: Any = None) -> None:
+        import time
+
         self.width = 0
+        self.clock = clock or time.monotonic
+        self._transfer: tuple[str, float, float, int] | None = None  # (direction, started, drawn at, bytes)
 
     def __call__(self, command_name: str, pages: int, objects: int) -> None:
-        text = (f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
-                f"{objects} object{'' if objects == 1 else 's'}")
+        self._draw(f"{command_name}: {pages} page{'' if pages == 1 else 's'}, "
+                   f"{objects} object{'' if objects == 1 else 's'}")
+
+    def transfer(self, command_name: str, direction: str, done: int, total: int | None) -> None:
+        """Bytes sent or received so far, with the rate since the transfer began."""
+        now = self.clock()
+        last = self._transfer
+        if last is None or last[0] != direction or done < last[3]:  # a new transfer: drawn at once
+            started = now
+        elif now - last[2] < self.TRANSFER_EVERY and done != total:
+            self._transfer = (direction, last[1], last[2], done)
+            return
+        else:
+            started = last[1]
+        self._transfer = (direction, started, now, done)
+        rate = f" ({_size(done / (now - started))}/s)" if now > started else ""
+        of = f" of {_size(total)}" if total is not None else ""
+        self._draw(f"{command_name}: {direction}ing {_size(done)}{of}{rate}")
+
+    def waiting(self, command_name: str, object_id: str, status: str, seconds: float) -> None:
+        """``\rWait-ThreadRun: run_abc is in_progress (3.2 s)``: a wait's object, its status, the time waited."""
+        self._draw(f"{command_name}: {object_id or 'the object'} is {status or 'unknown'} ({seconds:.1f} s)")
+
+    def _draw(self, text: str) -> None:
         pad = " " * max(0, self.width - len(text))  # rub out a longer previous line
         sys.stderr.write("\r" + text + pad)
         sys.stderr.flush()
         self.width = len(text)
 
-    def waiting(self, command_name: str, object_id: str, status: str, seconds: float) -> None:
-        """``\rWait-ThreadRun: run_abc is in_progress (3.2 s)``: a wait's object, its status, the time waited."""
-        _redraw(self, f"{command_name}: {object_id or 'the object'} is {status or 'unknown'} ({seconds:.1f} s)")
-
     def clear(self) -> None:
-        self._started = None
+        self._transfer = None
         if self.width:
             sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()
             self.width = 0
-
-
-def _redraw(progress: Progress, text: str) -> None:
-    """One progress line in place of the last (a longer previous line is rubbed out)."""
-    pad = " " * max(0, progress.width - len(text))
-    sys.stderr.write("\r" + text + pad)
-    sys.stderr.flush()
-    progress.width = len(text)
 
 
 class _NoProgress:
@@ -151,8 +179,40 @@ class Scrubber:
         return self.redactor.text(text)
 
 
+# PowerShell 7's $PSStyle.Formatting defaults for these streams.
+ERROR_STYLE = "\x1b[31;1m"
+WARNING_STYLE = "\x1b[33;1m"
+VERBOSE_STYLE = "\x1b[33;1m"
+_RESET = "\x1b[0m"
+
+
+def colour_for(stream: Any) -> bool:
+    """Whether lines written to ``stream`` get colours: a terminal, no NO_COLOR, TERM not dumb."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def paint(text: str, style: str, on: bool) -> str:
+    """``text`` in ``style`` when ``on`` (each line on its own, so a pager keeps the colour)."""
+    if not on or not text:
+        return text
+    return "\n".join(f"{style}{line}{_RESET}" if line else line for line in text.split("\n"))
+
+
+def _style(level: int) -> str:
+    if level >= logging.ERROR:
+        return ERROR_STYLE
+    return WARNING_STYLE if level >= logging.WARNING else VERBOSE_STYLE
+
+
 class Messages(logging.Handler):
-    """The ``pyopenai_ps`` logger's records on stderr with PowerShell's stream labels.
+    """The ``pyopenai_ps`` logger's records on stderr with PowerShell's stream labels (and colours).
 
     The runtime logs -ErrorAction Continue errors already as ``Command: message``,
     so errors are written as they are; they are counted for the exit code.
@@ -168,9 +228,9 @@ class Messages(logging.Handler):
         try:
             if record.levelno >= logging.ERROR:
                 self.errors += 1
-            text = labelled(record)
+            text = self.scrub(labelled(record))
             self.progress.clear()
-            sys.stderr.write(self.scrub(text) + "\n")
+            sys.stderr.write(paint(text, _style(record.levelno), colour_for(sys.stderr)) + "\n")
             sys.stderr.flush()
         except Exception:  # a broken stderr must not stop the command
             self.handleError(record)
@@ -198,121 +258,3 @@ _INSTALLED: list[Messages] = []
 def uninstall_all() -> None:
     while _INSTALLED:
         _INSTALLED.pop().uninstall()
-
-
-# --- output -----------------------------------------------------------------------------------
-
-
-class _Writer:
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-        self.count = 0
-
-    def _out(self, text: str) -> None:
-        if self.progress.width and sys.stdout.isatty():
-            self.progress.clear()  # the same screen: do not write over the progress line
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-    def write(self, item: Any) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _JsonLines(_Writer):
-    def __init__(self, progress: Any) -> None:
-        super().__init__(progress)
-        self.json_line = json_line
-
-    def write(self, item: Any) -> None:
-        self._out(self.json_line(item) + "\n")
-        self.count += 1
-
-
-class _JsonArray(_JsonLines):
-    """One JSON array, written as items arrive and closed even when a later item fails."""
-
-    def write(self, item: Any) -> None:
-        self._out(("[\n" if self.count == 0 else ",\n") + self.json_line(item))
-        self.count += 1
-
-    def close(self) -> None:
-        self._out("\n]\n" if self.count else "[]\n")
-
-
-class _ListView(_Writer):
-    def write(self, item: Any) -> None:
-        self._out(("\n" if self.count else "") + format_list([item]))
-        self.count += 1
-
-
-class _TableView(_Writer):
-    """A table needs every row for its widths, so it is written at the end."""
-
-    def __init__(self, progress: Any) -> None:
-        super().__init__(progress)
-        self.items: list[Any] = []
-
-    def write(self, item: Any) -> None:
-        self.items.append(item)
-
-    def close(self) -> None:
-        if not self.items:
-            return
-        import shutil
-
-        width = shutil.get_terminal_size((120, 24)).columns
-        self._out(format_table(self.items, table_columns(self.items, width)))
-
-
-def table_columns(items: list[Any], width: int, clip: int = 40) -> list[str]:
-    """The first object's properties that fit in ``width``, as PowerShell's table view drops the rest."""
-    from collections.abc import Mapping
-
-    first = items[0]
-    names = [str(k) for k in first] if isinstance(first, Mapping) else ["Value"]
-    columns: list[str] = []
-    used = 0
-    for name in names:
-        values = (item.get(name) if isinstance(item, Mapping) else item for item in items)
-        column = max(len(name), *(min(len(show_value(v)), clip) for v in values))
-        if columns and used + 1 + column > width:
-            break
-        used += column + (1 if columns else 0)
-        columns.append(name)
-    return columns
-
-
-class _TextPieces(_Writer):
-    """Streamed text as plain text, each piece written and flushed as it comes, with one line break after the
-    last; anything else goes to the view it wraps."""
-
-    def __init__(self, view: _Writer) -> None:
-        super().__init__(view.progress)
-        self.view = view
-        self.open = False  # pieces written since the last line break
-
-    def write(self, item: Any) -> None:
-        if isinstance(item, TextPiece):
-            if item:
-                self._out(item)
-                self.open = not item.endswith("\n")
-            return
-        self._end_line()
-        self.view.write(item)
-
-    def _end_line(self) -> None:
-        if self.open:
-            self._out("\n")
-            self.open = False
-
-    def close(self) -> None:
-        self._end_line()
-        self.view.close()
-
-
-def make_writer(fmt: str, progress: Any) -> _Writer:
-    writer = {"list": _ListView, "table": _TableView, "json": _JsonArray, "jsonl": _JsonLines}[fmt](progress)
-    return _TextPieces(writer) if fmt == "list" else writer

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from ..errors import LineSyntaxError
 from ..secure import mask_key_shapes
+from .literals import UnsetVariable, literal
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -55,8 +56,6 @@ NOT_A_NUMBER: Any = object()
 NOT_A_VALUE = "(){}&|;<>=,"
 
 _VARIABLE_HELP = "only $true, $false, $null and $env:NAME can be used."
-
-
 def _run(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
     """The run of ``pattern`` at i: these patterns match the empty string too, so there always is one."""
     match = pattern.match(s, i)
@@ -288,7 +287,8 @@ def variable(s: str, i: int) -> tuple[Any, int]:
     if end < 0:
         fail("The ${ variable name has no closing '}'.", "unterminated ${...}", i)
     if name and scope.casefold() == "env":
-        return os.environ.get(name), end
+        found = os.environ.get(name)
+        return (UnsetVariable(name) if found is None else found), end
     if not name and scope.casefold() in CONSTANTS:
         return CONSTANTS[scope.casefold()], end
     token = s[i:end]
@@ -372,7 +372,7 @@ def bare_value(s: str, i: int, expression: bool) -> tuple[Any, int]:
     if not escaped and ("0" <= c <= "9" or c == "." or c in DASHES):
         value = number(text)
     if value is not NOT_A_NUMBER:
-        return value, j
+        return (value if expression else literal(value, text)), j
     if not expression:
         return text, j
     if ".." in text:

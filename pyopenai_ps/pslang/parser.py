@@ -47,6 +47,9 @@ from .lexer import (
 )
 from .._sentinel import Sentinel
 from ..errors import LineSyntaxError
+from ..spec.properties import Hashtable
+from .hints import refuse_shell_cmdlet
+from .literals import UnsetVariable, plain
 
 __all__ = [
     "NO_ARGUMENT",
@@ -56,6 +59,8 @@ __all__ = [
     "parse_line",
     "parse_value",
     "LineSyntaxError",
+    "UnsetVariable",
+    "Hashtable",
 ]
 
 
@@ -117,7 +122,7 @@ def parse_value(text: str) -> Any:
     end = skip_blank(text, parser.i)
     if end < parser.n:
         unexpected(text, end)
-    return value
+    return plain(value)  # an unset $env:NAME is null here
 
 
 _END_OF_PARAMETERS: Any = object()
@@ -151,7 +156,7 @@ class _Parser:
                 fail("A line must start with a command name (or a value piped into one), not a parameter.",
                      "parameter without a command", start)
             value, _ = self.value_list(expression=True)
-            records = tuple(value) if isinstance(value, list) else (value,)
+            records = tuple(value) if isinstance(value, list) else (plain(value),)
             self.i = skip_spaces(s, self.i)
             if not s.startswith("|", self.i):
                 if self.i < n and s[self.i] not in NEWLINES and s[self.i] not in ";#":
@@ -198,6 +203,7 @@ class _Parser:
         s, n = self.s, self.n
         start = self.i
         name, self.i, _ = word(s, start)
+        refuse_shell_cmdlet(name, start)
         arguments: list[Any] = []
         parameters = True
         while True:
@@ -253,13 +259,13 @@ class _Parser:
         j = skip_spaces(s, self.i)
         if not s.startswith(",", j):
             return first, False
-        items = [first]
+        items = [plain(first)]
         while s.startswith(",", j):
             k = skip_blank(s, j + 1)  # a list may continue on the next line
             if k >= n or s[k] in "|;)},":
                 fail("A value is missing after this ','.", "trailing comma", j)
             self.i = k
-            items.append(self.value(expression))
+            items.append(plain(self.value(expression)))
             j = skip_spaces(s, self.i)
         return items, True
 
@@ -294,7 +300,7 @@ class _Parser:
             table = self.hashtable(k)
             if not as_object:
                 return table
-            record = types.SimpleNamespace()
+            record = types.SimpleNamespace()  # [pscustomobject]: one property per key
             record.__dict__.update((str(key), value) for key, value in table.items())
             return record
         if s.startswith("(", i + 1):
@@ -313,14 +319,17 @@ class _Parser:
             if isinstance(value, list):
                 items.extend(value)  # @(@(1,2)) is 1,2 in PowerShell too
             else:
-                items.append(value)
+                items.append(plain(value))
             j = self.item(self.i, i, ")", after_value=True)
         return items
 
-    def hashtable(self, i: int) -> dict[Any, Any]:
-        """@{ key = value; ... }; keys are unique ignoring case, as in PowerShell."""
+    def hashtable(self, i: int) -> Hashtable:
+        """@{ key = value; ... }; keys are unique ignoring case, as in PowerShell.
+
+        A :class:`Hashtable` (a dict): its keys are no properties for ByPropertyName binding.
+        """
         s = self.s
-        table: dict[Any, Any] = {}
+        table = Hashtable()
         seen = set()
         j = self.open(i)
         while j is not None:
@@ -338,7 +347,8 @@ class _Parser:
                 fail("Duplicate keys are not allowed in a hashtable (keys ignore case).",
                      f"duplicate key {label}" if label else "duplicate key", j)
             seen.add(identity)
-            table[key], _ = self.value_list(expression=True)
+            value, _ = self.value_list(expression=True)
+            table[key] = plain(value)
             j = self.item(self.i, i, "}", after_value=True)
         return table
 

@@ -76,7 +76,9 @@ class Command:
 
         Positional ``args`` bind like unnamed PowerShell arguments; keywords match parameter
         names and aliases case-insensitively, by unambiguous prefix, and with underscores ignored
-        (``max_retry_count=3``).  A keyword given ``None`` counts as not given.
+        (``max_retry_count=3``).  A keyword given ``None``, or ``False`` for a switch (unless the
+        spec says ``false_binds``), counts as not given; a keyword's float with a fractional part
+        or bool is refused for a number parameter rather than rounded.
         """
         return self.binder.bind(*args, **kwargs)
 

@@ -130,6 +130,8 @@ class CallReporter:
         self.options = options
         self.verbose_enabled = options.verbose or options.debug or LOGGER.isEnabledFor(logging.INFO)
         self.debug_enabled = options.debug or LOGGER.isEnabledFor(logging.DEBUG)
+        #: -Debug was given to this call (not only a debug-level logger).
+        self.debug_requested = options.debug
         self._progress = progress if options.progress else None
 
     def progress(self, pages: int, objects: int) -> None:

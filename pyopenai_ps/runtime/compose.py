@@ -54,6 +54,8 @@ def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterato
 
 def _derive(derived: Derived, item: PSObject, binding: Binding, run: Runner) -> Any:
     context = Context(binding, answer=item)
+    if derived.source is not None:
+        return evaluate(derived.source, context)
     if derived.run is None:
         return PROJECTIONS[derived.projection or ""](item.to_dict())
     outputs = list(run(derived.run.run, _arguments(derived.run, context)))
@@ -79,5 +81,7 @@ def with_derived(item: Any, derived: tuple[Derived, ...], binding: Binding, run:
                 if value is not NOTHING:
                     added[each.name] = value
             continue
-        added[each.name] = _derive(each, item, binding, run)
+        value = _derive(each, item, binding, run)
+        if value is not NOTHING:  # a value source that gives nothing leaves the property out
+            added[each.name] = value
     return item.with_properties(added) if added else item

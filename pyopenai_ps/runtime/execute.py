@@ -13,7 +13,16 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from ..errors import APIRequestError, PaginationError, ResponseFormatError
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APIRequestError,
+    APITimeoutError,
+    PaginationError,
+    QuotaLimitExceededError,
+    RateLimitExceededError,
+    ResponseFormatError,
+)
 from ..http.answers import HTTPResult
 from ..http.retry import RetryEvent
 from ..http.transport import StreamedAnswer, Transport
@@ -21,6 +30,7 @@ from ..secure import Redactor
 from ..spec.operation import SetOperation
 from .events import select
 from .files import check_target, write_atomically
+from .multipart import MultipartBody
 from .plan import KEY_SLOT, PreparedCall, RequestPlan
 from .poll import wait_for
 from .settings import ClientSettings
@@ -78,17 +88,16 @@ class _Sender:
         headers: dict[str, Any] = {**plan.headers, **added}
         if headers.get(KEY_SLOT) == "":  # not replaced by the extra headers
             headers[KEY_SLOT] = "Bearer " + self.settings.api_key.reveal()
+        if getattr(reporter, "debug_requested", False):
+            headers.setdefault("OpenAI-Debug", "true")  # -Debug asks the API for its debug details, as PSOpenAI does
         if reporter.verbose_enabled or reporter.debug_enabled:
             reporter.verbose(self.redact(f"{method} {url}"))
         if reporter.debug_enabled:
             reporter.debug("Request headers: " + _shown_headers(headers, self.redact))
             if plan.body is not None:
                 reporter.debug(self.redact("Request body: " + plan.body.decode("utf-8")[:DEBUG_BODY_CHARS]))
-            elif plan.form is not None:
-                fields, files = plan.form
-                parts = [f"{name}={value!r}" for name, value in fields]
-                parts += [f"{name}=<file {p.filename!r}, {p.size} bytes>" for name, p, _ in files]
-                reporter.debug(self.redact("Request form: " + ", ".join(parts)))
+            elif isinstance(body, MultipartBody):
+                reporter.debug(self.redact("Request form: " + body.summary))
         return headers, body
 
     def _on_retry(self, event: RetryEvent) -> None:
@@ -104,6 +113,16 @@ class _Sender:
         if reporter.debug_enabled:
             reporter.debug("Response headers: " + _shown_headers(dict(headers), self.redact))
 
+    def _explained(self, error: APIError) -> None:
+        """Redact what an error took from the URL, and add what to try next."""
+        if isinstance(error, APIConnectionError):  # the URL tried may carry a key in its query
+            error.url = self.redact(error.url) if error.url else error.url
+            error.message = self.redact(error.message)
+            error.args = (error.message,)
+        hint = _hint(error, self.settings)
+        if hint:
+            _add_hint(error, self.redact(hint))
+
     def send(self, plan: RequestPlan, url: str) -> HTTPResult:
         headers, body = self._request(plan, url)
         settings = self.settings
@@ -111,6 +130,9 @@ class _Sender:
             result = self.transport.send(plan.operation.method, url, headers=headers, timeout=settings.timeout,
                                          max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
                                          redactor=self.redact)
+        except (RateLimitExceededError, APIConnectionError) as error:
+            self._explained(error)
+            raise
         finally:
             del headers  # the clear key lives no longer than the request
             if hasattr(body, "close"):
@@ -129,6 +151,9 @@ class _Sender:
             answer = self.transport.open(plan.operation.method, url, headers=headers, timeout=settings.timeout,
                                          max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
                                          redactor=self.redact)
+        except (RateLimitExceededError, APIConnectionError) as error:
+            self._explained(error)
+            raise
         finally:
             del headers
             if hasattr(body, "close"):
@@ -136,6 +161,39 @@ class _Sender:
         self._log_answer(answer.status, answer.reason, answer.length, answer.request_id, answer.elapsed,
                          answer.headers)
         return answer
+
+
+def _add_hint(error: APIError, hint: str) -> None:
+    error.hint = hint
+    error.message = f"{error.message} {hint}"
+    error.args = (error.message,)
+
+
+def _hint(error: APIError, settings: ClientSettings) -> str | None:
+    """What to try next, naming the parameters through the spec's connection roles."""
+    names = settings.names
+    if isinstance(error, RateLimitExceededError) and not isinstance(error, QuotaLimitExceededError):
+        if not names.max_retries:
+            return None
+        from .functions import keyword_name
+
+        how = f"-{names.max_retries} N (Python: {keyword_name(names.max_retries)}=N)"
+        if settings.max_retries:
+            return f"It was retried {settings.max_retries} time(s); a larger {how} waits longer."
+        return f"Rate limits pass: give {how} to retry after the wait the server asks for."
+    if isinstance(error, APIConnectionError) and not isinstance(error, APITimeoutError) and not error.connected:
+        return f"Check the API base {settings.api_base}: {_base_origin(settings)}."
+    return None
+
+
+def _base_origin(settings: ClientSettings) -> str:
+    source = settings.base_source
+    parameter = f"-{settings.names.api_base}" if settings.names.api_base else "the API base parameter"
+    if source == "default":
+        return f"it is the default, used when neither {parameter} nor OPENAI_API_BASE is set"
+    if source == "parameter":
+        return f"it came from {parameter}, which overrides OPENAI_API_BASE"
+    return f"it came from {'the ' if source.startswith('environment') else ''}{source}"
 
 
 def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> ResponseFormatError:
@@ -199,7 +257,13 @@ class Execution:
         elif operation.returns == "jsonl":
             yield from self._lines(result)
         elif operation.returns == "text":
-            yield _text(result)
+            text = _text(result)
+            if operation.success_message or operation.then:  # they may read fields of a JSON answer
+                try:
+                    self.answer = json.loads(text)
+                except ValueError:
+                    self.answer = None
+            yield text
         elif operation.returns == "object":
             data = self.answer = result.json()
             if not isinstance(data, dict):

@@ -80,6 +80,8 @@ class Invocation:
         self.reporter = CallReporter(command.name, self.options, progress)
         self.records = records
         self.progress = progress
+        #: Calls executed so far (each sends at least one request): 0 means nothing was sent.
+        self.calls = 0
         #: No common parameter given: nothing per call to keep apart, so the binding may be reused.
         self.reusable = not common and records is None
         if self.spec.operation is None:
@@ -92,6 +94,7 @@ class Invocation:
         for name in ("command", "lookup", "spec", "state", "common", "options", "records", "progress", "reusable"):
             setattr(twin, name, getattr(self, name))
         twin.reporter = CallReporter(self.command.name, self.options, self.progress)
+        twin.calls = 0
         return twin
 
     def bindings(self) -> Iterator[Binding]:
@@ -127,6 +130,7 @@ class Invocation:
             self._note_terminating(error)
             raise
         out = self.options.out_variable
+        self.calls += 1
         try:
             for item in self._outputs(prepared, settings):
                 if out is not None:
@@ -202,10 +206,17 @@ class Invocation:
             yield from self.execute(self.prepare(last.binding.replacing(last.operation.collect, collected)))
 
 
+#: Roles a follow-up does not inherit: the extra body was meant for the main request's body.
+_NOT_PASSED_ON = frozenset({"extra_body"})
+
+
 def _passed_on(caller: CmdletSpec, callee: CmdletSpec, binding: Binding) -> dict[str, Any]:
-    """The caller's bound connection parameters, under the callee's names for the same roles."""
+    """The caller's bound connection parameters, under the callee's names for the same roles (the
+    extra body excepted)."""
     passed = {}
     for role, name in attrs.asdict(caller.connection).items():
+        if role in _NOT_PASSED_ON:
+            continue
         target = getattr(callee.connection, role)
         if name and target and binding.is_bound(name):
             passed[target] = binding.get(name)

@@ -20,13 +20,15 @@ from typing import IO, Any, Protocol
 
 from ..errors import MissingValueError
 
-__all__ = ["FilePayload", "MultipartBody", "file_payload", "SPOOL_MEMORY"]
+__all__ = ["FilePayload", "FormPart", "MultipartBody", "file_payload", "SPOOL_MEMORY"]
 
 #: A stream that cannot seek is kept in memory up to this size while it is copied, then on disk.
 SPOOL_MEMORY = 8 * 1024 * 1024
 _CHUNK = 256 * 1024
 
 ProgressCallback = Callable[[int, int], None]
+#: One part of a form: its name, its text or file, and a file's content type (None: from its name).
+FormPart = tuple[str, "str | FilePayload", "str | None"]
 
 
 class _Reader(Protocol):
@@ -95,6 +97,9 @@ def file_payload(value: Any, filename: str | None) -> FilePayload:
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         return FilePayload(data=data, size=len(data), filename=filename or "file")
+    if isinstance(value, (list, tuple)) and all(type(v) is int and 0 <= v <= 255 for v in value):
+        data = bytes(value)  # a Byte[] given as numbers
+        return FilePayload(data=data, size=len(data), filename=filename or "file")
     if hasattr(value, "read"):
         stream: IO[bytes] = value
         name = filename or _name_of(stream)
@@ -124,22 +129,26 @@ def _content_type(filename: str, given: str | None) -> str:
 
 
 class MultipartBody(io.RawIOBase):
-    """``multipart/form-data``: text parts and file parts, read in blocks, rewound for a retry."""
+    """``multipart/form-data``: text parts and file parts in the order given, read in blocks, rewound
+    for a retry."""
 
-    def __init__(self, fields: list[tuple[str, str]], files: list[tuple[str, FilePayload, str | None]],
-                 progress: ProgressCallback | None = None) -> None:
+    def __init__(self, parts: list[FormPart], progress: ProgressCallback | None = None) -> None:
         super().__init__()
         self.boundary = "pyopenai-ps-" + secrets.token_hex(16)
         self._segments: list[bytes | FilePayload] = []
         dash = f"--{self.boundary}\r\n".encode("ascii")
-        for name, text in fields:
-            head = (f'Content-Disposition: form-data; name="{_quoted(name)}"\r\n'
-                    "Content-Type: text/plain; charset=utf-8\r\n\r\n")
-            self._segments.append(dash + head.encode("utf-8") + text.encode("utf-8") + b"\r\n")
-        for name, payload, content_type in files:
-            head = (f'Content-Disposition: form-data; name="{_quoted(name)}"; filename="{_quoted(payload.filename)}"'
-                    f"\r\nContent-Type: {_content_type(payload.filename, content_type)}\r\n\r\n")
-            self._segments.extend([dash + head.encode("utf-8"), payload, b"\r\n"])
+        #: The parts as -Debug shows them: text values, and each file's name and size.
+        self.summary = ", ".join(f"{name}={value!r}" if isinstance(value, str) else
+                                 f"{name}=<file {value.filename!r}, {value.size} bytes>" for name, value, _ in parts)
+        for name, value, content_type in parts:
+            if isinstance(value, str):
+                head = (f'Content-Disposition: form-data; name="{_quoted(name)}"\r\n'
+                        "Content-Type: text/plain; charset=utf-8\r\n\r\n")
+                self._segments.append(dash + head.encode("utf-8") + value.encode("utf-8") + b"\r\n")
+                continue
+            head = (f'Content-Disposition: form-data; name="{_quoted(name)}"; filename="{_quoted(value.filename)}"'
+                    f"\r\nContent-Type: {_content_type(value.filename, content_type)}\r\n\r\n")
+            self._segments.extend([dash + head.encode("utf-8"), value, b"\r\n"])
         self._segments.append(f"--{self.boundary}--\r\n".encode("ascii"))
         self.length = sum(len(s) if isinstance(s, bytes) else s.size for s in self._segments)
         self._progress = progress

@@ -6,6 +6,12 @@ in PowerShell), nested objects wrap on access, and the named timestamp fields
 read as timezone-aware datetimes, converted on first access only.  It is a
 read-only ``Mapping``, so piping one back into a cmdlet binds its properties
 by name like a dict.
+
+Timestamps, one rule: reading a property gives a ``datetime`` (UTC); every
+plain copy (:meth:`PSObject.to_dict`, :meth:`PSObject.json`, the command line's
+JSON) gives ISO 8601 text by default, and ``dates="unix"`` gives the epoch
+seconds the API sent, ``dates="datetime"`` the datetimes.  ``str(obj)`` (so
+``print(obj)``) is PowerShell's list view; ``repr(obj)`` is one short line.
 """
 
 from __future__ import annotations
@@ -14,7 +20,13 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-__all__ = ["PSObject", "wrap"]
+__all__ = ["PSObject", "wrap", "DateForm", "DEFAULT_DATES"]
+
+#: How a plain copy writes timestamps: ISO 8601 text, the epoch seconds sent, or datetimes.
+DateForm = Literal["iso", "unix", "datetime"]
+#: The default of :meth:`PSObject.to_dict` and :meth:`PSObject.json` (and of the command line's JSON).
+DEFAULT_DATES: DateForm = "iso"
+_DATE_FORMS = ("iso", "unix", "datetime")
 
 _BASE_TYPE_NAMES = ("System.Management.Automation.PSCustomObject", "System.Object")
 
@@ -147,10 +159,17 @@ class PSObject(Mapping[str, Any]):
 
     # --- conversions ---------------------------------------------------------------------
 
-    def to_dict(self, *, dates: Literal["unix", "iso", "datetime"] = "unix") -> dict[str, Any]:
-        """A plain dict copy. ``dates``: timestamps as sent (``unix``), ISO 8601 text, or datetimes."""
-        if dates == "unix":
-            plain: dict[str, Any] = _plain(self._data)
+    def to_dict(self, *, dates: DateForm = DEFAULT_DATES) -> dict[str, Any]:
+        """A plain, mutable, JSON-ready copy (nested objects and lists copied too).
+
+        ``dates``: how the timestamp properties are written: ``"iso"`` (the default) ISO 8601 text
+        such as ``2023-11-14T22:21:20+00:00``, as the command line's JSON has them; ``"unix"`` the
+        epoch seconds the API sent; ``"datetime"`` timezone-aware datetimes (not JSON-ready).
+        """
+        if dates not in _DATE_FORMS:
+            raise ValueError(f"dates must be one of {', '.join(_DATE_FORMS)}, not {dates!r}")
+        if dates == "unix" or not self._timestamps:
+            plain: dict[str, Any] = _plain(self._data, dates)
             return plain
         result = {}
         for key, raw in self._data.items():
@@ -160,6 +179,23 @@ class PSObject(Mapping[str, Any]):
             else:
                 result[key] = _plain(raw, dates)
         return result
+
+    def json(self, *, dates: DateForm = DEFAULT_DATES, **dumps: Any) -> str:
+        """The object as JSON text: ``json.dumps(self.to_dict(dates=dates), **dumps)``.
+
+        ``dumps`` are :func:`json.dumps` keywords (``indent=2``...); non-ASCII text is kept as is
+        unless ``ensure_ascii=True`` is given.
+        """
+        import json
+
+        dumps.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(dates=dates), **dumps)
+
+    def __str__(self) -> str:
+        """PowerShell's list view of the object (``print(run)``)."""
+        from .views import format_list  # only when printed: creating objects stays cheap
+
+        return format_list([self]).rstrip("\n")
 
     def __repr__(self) -> str:
         shown = []

@@ -1,7 +1,8 @@
 """Request planning: one binding and the spec's ``operation`` become a method, URL, headers and body.
 
 :func:`choose_operation` picks the set's operation (after its ``redirect``, then its first
-``variant`` whose condition holds); a :class:`PreparedCall` is the runtime's state for one binding:
+``variant`` whose condition holds; a ``refuse`` whose condition holds is raised first, as a
+:class:`~pyopenai_ps.errors.ConfigurationError`, so nothing is sent); a :class:`PreparedCall` is the runtime's state for one binding:
 the chosen operation, the output object maker, and the :class:`RequestPlan` (URL without the page
 cursor, query, headers without credentials, the JSON body or the form's parts), planned once and
 planned again only when the API base or organization changes.  The key is never part of a plan:
@@ -24,7 +25,7 @@ from ..binding.result import Binding
 from ..errors import ConfigurationError, MissingValueError
 from ..spec.model import CmdletSpec
 from ..spec.operation import FilePart, SetOperation, ValueSource
-from .multipart import FilePayload, MultipartBody, ProgressCallback, file_payload
+from .multipart import FilePayload, FormPart, MultipartBody, ProgressCallback, file_payload
 from .output import PSObject
 from .settings import ClientSettings, checked_base
 from .values import NOTHING, Context, dig, encode_json, evaluate, holds, json_body
@@ -66,9 +67,18 @@ def _with_variant(operation: SetOperation, binding: Binding) -> SetOperation:
     return operation
 
 
+def _refuse(operation: SetOperation, binding: Binding) -> None:
+    """The set's first ``refuse:`` whose condition holds, raised before anything is planned or sent."""
+    context = Context(binding)
+    for refusal in operation.refusals:
+        if holds(refusal.when, context):
+            names = [n for c in refusal.when for n in c.parameters]
+            raise ConfigurationError(refusal.message, setting=names[0] if names else None)
+
+
 def choose_operation(spec: CmdletSpec, binding: Binding) -> tuple[SetOperation, dict[str, Any]]:
-    """The operation a binding runs, after its set's redirect and variants, and the path values the
-    redirect supplies."""
+    """The operation a binding runs, after its set's refusals, redirect and variants, and the path
+    values the redirect supplies."""
     operations = spec.operation
     if operations is None or binding.parameter_set not in operations.sets:
         raise ConfigurationError(
@@ -76,6 +86,7 @@ def choose_operation(spec: CmdletSpec, binding: Binding) -> tuple[SetOperation, 
             setting="operation",
         )
     operation = operations.sets[binding.parameter_set]
+    _refuse(operation, binding)
     if operation.redirect is not None:
         values = {name: resolve(source, binding) for name, source in operation.redirect.values}
         if all(v is not None for v in values.values()):
@@ -138,12 +149,10 @@ def _path(operation: SetOperation, values: Mapping[str, str]) -> str:
     return path
 
 
-def _form_parts(operation: SetOperation, binding: Binding) -> tuple[list[tuple[str, str]],
-                                                                      list[tuple[str, FilePayload, str | None]]]:
-    """The form's text parts and file parts (each file checked now: an unreadable one sends nothing)."""
+def _form_parts(operation: SetOperation, binding: Binding) -> list[FormPart]:
+    """The form's parts in the spec's order (each file checked now: an unreadable one sends nothing)."""
     context = Context(binding)
-    fields: list[tuple[str, str]] = []
-    files: list[tuple[str, FilePayload, str | None]] = []
+    parts: list[FormPart] = []
     for name, part in operation.form or ():
         if isinstance(part, FilePart):
             value = evaluate(part.file, context)
@@ -152,14 +161,14 @@ def _form_parts(operation: SetOperation, binding: Binding) -> tuple[list[tuple[s
             filename = evaluate(part.filename, context) if part.filename is not None else NOTHING
             content_type = evaluate(part.content_type, context) if part.content_type is not None else NOTHING
             payload = file_payload(value, None if filename is NOTHING else os.path.basename(str(filename)))
-            files.append((name, payload, None if content_type is NOTHING else str(content_type)))
+            parts.append((name, payload, None if content_type is NOTHING else str(content_type)))
             continue
         value = evaluate(part, context)
         if value is not NOTHING:
-            fields.append((name, _query_text(value)))
-    if not files:
+            parts.append((name, _query_text(value), None))
+    if not any(isinstance(value, FilePayload) for _, value, _ in parts):
         raise MissingValueError("The request needs a file, and none was given.", setting="file")
-    return fields, files
+    return parts
 
 
 #: Where the key goes: the executor fills it in per request (the extra headers may replace it).
@@ -230,7 +239,7 @@ class RequestPlan:
             return self.body, {}
         parts = self.form or _form_parts(self.operation, self._binding)  # a repeated call reads its files again
         self.form = None
-        body = MultipartBody(*parts, progress=progress)
+        body = MultipartBody(parts, progress=progress)
         return body, {"Content-Type": body.content_type, "Content-Length": str(body.length)}
 
     def describe(self, text: str, answer: Any = None) -> str:
@@ -323,7 +332,7 @@ class PreparedCall:
         if plan is not None and self._plan_for == key:
             return plan
         base = settings.api_base
-        if settings.base_source != "parameter":
+        if settings.base_source not in ("parameter", "default"):
             base = checked_base(base, settings.base_source)  # a global or environment value: check it once
         plan = RequestPlan(self.operation, self.binding, settings, base, self.preset)
         self._plan, self._plan_for = plan, key

@@ -79,7 +79,7 @@ class ClientSettings:
         max_retries: int = 0,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, Any] | None = None,
-        base_source: str = "parameter",
+        base_source: str = "parameter",  # or "default", "pyopenai_ps.OPENAI_API_BASE", "environment variable ..."
         names: Connection | None = None,
     ) -> None:
         self.api_key = api_key
@@ -144,12 +144,12 @@ def settings_for(binding: Binding, connection: Connection) -> ClientSettings:
     return ClientSettings(
         _api_key(key, key_from, connection.api_key),
         DEFAULT_API_BASE if base is None else str(base),
-        None if org in (None, "") else str(org),
+        None if org is None or not str(org).strip() else str(org).strip(),  # PSOpenAI trims it
         float(timeout) if timeout else None,
         int(retries or 0),
         dict(extra_query) if extra_query else None,
         dict(extra_headers) if extra_headers else None,
-        base_from if base is not None else "parameter",
+        base_from if base is not None else "default",
         connection,
     )
 

@@ -2,9 +2,11 @@
 
 The attrs model of a spec file (:mod:`.model`, :mod:`.operation`), safe loading with every check
 (:mod:`.load`, :mod:`.build`, :mod:`.parameters`, :mod:`.yamlsafe`), the parsed-spec cache
-(:mod:`.cache`), PowerShell's types and conversions (:mod:`.types`), the named validators and
-transforms (:mod:`.validators`), reading properties of values (:mod:`.properties`), the common
-parameters (:mod:`.common`) and SYNTAX and help rendering (:mod:`.syntax`).
+(:mod:`.cache`), PowerShell's types and conversions (:mod:`.types`, with :mod:`.typebase`,
+:mod:`.numbers` for numbers as PowerShell reads and prints them, :mod:`.enums`), the named
+validators and transforms (:mod:`.validators`, :mod:`.ranges`), reading properties of values
+(:mod:`.properties`), the common parameters (:mod:`.common`) and SYNTAX and help rendering
+(:mod:`.syntax`).
 
 It imports nothing of the other layers and no network code.
 """

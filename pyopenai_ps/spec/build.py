@@ -22,8 +22,9 @@ from .model import (
     View,
     function_name_for,
 )
+from .enums import EnumSpec, enum_from_mapping
 from .operation import Connection, parse_operation
-from .parameters import check_keys, check_names, check_positions, parameter_from_mapping, string_list
+from .parameters import check_keys, check_names, parameter_from_mapping, string_list
 from .types import resolve_type
 
 __all__ = ["spec_from_mapping"]
@@ -49,6 +50,8 @@ _REQUIRED_TOP = ("name", "parameters")
 _EXAMPLE_KEYS = {"title": str, "code": str, "remarks": str, "demo": bool}
 _LINK_KEYS = {"uri": str, "title": str}
 _VIEW_KEYS = {"table": list}
+#: PowerShell's limit (MergedCommandParameterMetadata.MaxParameterSetCount): one bit per set in a uint.
+MAX_PARAMETER_SETS = 32
 
 
 def spec_from_mapping(
@@ -66,14 +69,8 @@ def spec_from_mapping(
     for key in _REQUIRED_TOP:
         if key not in data:
             raise SpecError("missing required key", field=key)
-    name = data["name"].strip()
-    if not name or any(ch.isspace() for ch in name):
-        raise SpecError("a cmdlet name is one word such as Get-ThreadRun", field="name")
-
-    declared = string_list(data.get("parameter_sets", []), parameter=None, field="parameter_sets")
-    lowered = [s.lower() for s in declared]
-    if len(set(lowered)) != len(lowered):
-        raise SpecError("a parameter set is declared twice", field="parameter_sets")
+    name = _cmdlet_name(data["name"])
+    declared = _declared_sets(data.get("parameter_sets", []))
     sets = declared or (ALL_SETS,)
 
     default_set = data.get("default_parameter_set")
@@ -85,8 +82,7 @@ def spec_from_mapping(
     parameters = tuple(
         parameter_from_mapping(raw, sets, bool(declared), index, enums) for index, raw in enumerate(raw_parameters)
     )
-    check_names(parameters)
-    check_positions(parameters, sets)
+    check_names(parameters)  # two parameters may share a position, as in PowerShell (binding a value then fails)
 
     operation = None
     if "operation" in data:
@@ -94,12 +90,6 @@ def spec_from_mapping(
     written = operation.connection if operation is not None else {}
     connection = _connection(parameters, written, fallback_names)
 
-    function_name = data.get("function_name", "") or function_name_for(name)
-    if function_name in RESERVED_FUNCTION_NAMES or not function_name.isidentifier() or function_name.startswith("_"):
-        raise SpecError(
-            f"'{function_name}' cannot be a cmdlet's function name: it is taken by the package or not a Python name",
-            field="function_name" if "function_name" in data else "name",
-        )
     return CmdletSpec(
         name=name,
         synopsis=data.get("synopsis", "").strip(),
@@ -114,11 +104,43 @@ def spec_from_mapping(
         notes=data.get("notes", "").strip(),
         links=tuple(_link(raw) for raw in data.get("links", [])),
         source=source,
-        function_name=function_name,
+        function_name=_function_name(data, name),
         enums=enums,
         connection=connection,
         view=_view(data.get("view")),
     )
+
+
+def _cmdlet_name(raw: str) -> str:
+    name = raw.strip()
+    if not name or any(ch.isspace() for ch in name):
+        raise SpecError("a cmdlet name is one word such as Get-ThreadRun", field="name")
+    return name
+
+
+def _declared_sets(raw: Any) -> tuple[str, ...]:
+    """The declared parameter sets: distinct (ignoring case) and no more than PowerShell allows."""
+    declared = string_list(raw, parameter=None, field="parameter_sets")
+    lowered = [s.lower() for s in declared]
+    if len(set(lowered)) != len(lowered):
+        raise SpecError("a parameter set is declared twice", field="parameter_sets")
+    if len(declared) > MAX_PARAMETER_SETS:
+        raise SpecError(
+            f"{len(declared)} parameter sets; PowerShell allows at most {MAX_PARAMETER_SETS} (ParsingTooManyParameterSets)",
+            field="parameter_sets",
+        )
+    return tuple(declared)
+
+
+def _function_name(data: Mapping[str, Any], name: str) -> str:
+    """The Python function's name: written in the spec, or made from the cmdlet's name."""
+    function_name = data.get("function_name", "") or function_name_for(name)
+    if function_name in RESERVED_FUNCTION_NAMES or not function_name.isidentifier() or function_name.startswith("_"):
+        raise SpecError(
+            f"'{function_name}' cannot be a cmdlet's function name: it is taken by the package or not a Python name",
+            field="function_name" if "function_name" in data else "name",
+        )
+    return function_name
 
 
 def _connection(
@@ -152,8 +174,8 @@ def _view(raw: Any) -> View:
     return View(table=string_list(raw.get("table", []), parameter=None, field="view.table"))
 
 
-def _enums(raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    enums: dict[str, tuple[str, ...]] = {}
+def _enums(raw: Mapping[str, Any]) -> dict[str, EnumSpec]:
+    enums: dict[str, EnumSpec] = {}
     for name, values in raw.items():
         if not isinstance(name, str) or not name.replace(".", "").isidentifier():
             raise SpecError(f"enum name {name!r} is not a type name", field="enums")
@@ -163,14 +185,11 @@ def _enums(raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
             pass
         else:
             raise SpecError(f"enum '{name}' would hide the built-in type of that name", field="enums")
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
-            raise SpecError(f"enum '{name}' takes a non-empty list of names", field="enums")
-        if len({v.lower() for v in values}) != len(values):
-            raise SpecError(f"enum '{name}' repeats a name", field="enums")
-        enums[name] = tuple(values)
+        try:
+            enums[name] = enum_from_mapping(name, values)
+        except ValueError as exc:
+            raise SpecError(str(exc), field="enums") from None
     return enums
-
-
 
 
 def _example(raw: Any, index: int) -> Example:

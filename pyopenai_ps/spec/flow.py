@@ -36,6 +36,7 @@ step marked ``keep``), and the outputs of steps marked ``output`` are the set's 
       Messages: {run: Get-ThreadMessage, with: {InputObject: {answer: id}, All: {value: true}},
                  unless: Primitive, otherwise: {value: []}}
       SimpleContent: {projection: message_simple_content}
+      Messages: {value: []}                        # or any value source (its modifiers decide when)
 
 A property given a list of definitions takes the first whose ``when``/``unless`` hold (only the last
 may have ``otherwise``)::
@@ -55,7 +56,7 @@ import attrs
 
 from ..errors import SpecError
 from .projections import PROJECTIONS
-from .values import Condition, ValueSource, parse_condition, parse_source, parse_sources
+from .values import KINDS, Condition, ValueSource, parse_condition, parse_source, parse_sources
 
 __all__ = ["PollSpec", "EventsSpec", "Step", "Derived", "parse_poll", "parse_events", "parse_steps",
            "parse_derived"]
@@ -194,16 +195,20 @@ class Derived:
     unless: tuple[Condition, ...] = ()
     #: The property's value when the conditions do not hold (none: the property is left out).
     otherwise: ValueSource | None = None
+    #: A value source instead of a projection or a run (``Messages: {value: []}``).
+    source: ValueSource | None = None
 
 
 def _one_derived(name: str, item: Any, parameters: set[str], where: str) -> Derived:
+    if isinstance(item, Mapping) and not {"projection", "run"} & set(item) and set(KINDS) & set(item):
+        return Derived(name=name, source=parse_source(item, parameters, f"operation.{where}"))
     data = _keys(item, {"projection", "run", "with", "when", "unless", "otherwise"}, where)
     projection = data.get("projection")
     if projection is not None and projection not in PROJECTIONS:
         raise _fail(f"unknown projection '{projection}' (known: {', '.join(sorted(PROJECTIONS))})", where)
     run = _step({k: data[k] for k in ("run", "with") if k in data}, parameters, where) if "run" in data else None
     if projection is None and run is None:
-        raise _fail("a derived property needs 'projection' or 'run'", where)
+        raise _fail("a derived property needs 'projection', 'run' or a value source ({value: ...})", where)
     return Derived(
         name=name, projection=projection, run=run,
         when=parse_condition(data["when"], parameters, f"operation.{where}.when") if "when" in data else (),

@@ -13,7 +13,9 @@ from typing import Any
 import attrs
 
 from .._sentinel import Sentinel
+from .enums import EnumSpec
 from .operation import Connection, OperationSpec
+from .ranges import range_description
 from .types import ParamType, resolve_type
 
 __all__ = [
@@ -46,6 +48,8 @@ class SetMembership:
     position: int | None = None
     by_value: bool = False
     by_property_name: bool = False
+    #: ValueFromRemainingArguments: takes what no other parameter took (and takes no position).
+    remaining: bool = False
 
 
 @attrs.frozen
@@ -67,6 +71,8 @@ class ParameterSpec:
     sensitive: bool = False
     #: What the parameter configures for the runtime (one of :data:`ROLES`), or None.
     role: str | None = None
+    #: A switch given False from a Python keyword binds False (default: such a False means "not given").
+    false_binds: bool = False
 
     def membership_in(self, set_name: str) -> SetMembership | None:
         for member in self.membership:
@@ -84,12 +90,11 @@ class ParameterSpec:
         return ()
 
     @property
-    def range(self) -> tuple[Any, Any] | None:
+    def range(self) -> tuple[Any, Any] | str | None:
+        """The ``range`` validator for help and stubs: ``(min, max)``, or a kind such as ``'Positive'``."""
         for name, args in self.validate:
             if name == "range":
-                if isinstance(args, Mapping):
-                    return (args.get("min"), args.get("max"))
-                return (args[0], args[1])
+                return range_description(args)
         return None
 
 
@@ -159,8 +164,8 @@ class CmdletSpec:
     source: str = "<string>"
     #: The module function's name; derived from ``name`` unless the spec sets it.
     function_name: str = ""
-    #: The spec's own enum types: name -> values (``OpenAIApiType: [OpenAI, Azure]``).
-    enums: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: The spec's own enum types: name -> EnumSpec (``OpenAIApiType: [OpenAI, Azure]``).
+    enums: Mapping[str, EnumSpec] = attrs.field(factory=dict)
     #: Which parameter plays each connection role (the key, the base, ...).
     connection: Connection = attrs.field(factory=Connection)
     view: View = attrs.field(factory=View)

@@ -1,9 +1,17 @@
 """Reading properties of values, the way PowerShell reads them (pipeline records, piped objects).
 
-A record may be a mapping (its keys are its properties) or any object with
-public attributes (dataclasses, attrs classes, namespaces, this package's
-output objects).  Names match case-insensitively.  Scalars (str, numbers,
-bool, None) have no properties for binding purposes.
+Two questions are asked of a value, and PowerShell answers them differently:
+
+* :func:`property_map`: which properties does a pipeline record offer to ``ByPropertyName``
+  binding?  An object's public attributes; a Python mapping's string keys (a Python dict, a JSON
+  record, an answer: Python's natural record, a deliberate difference from PowerShell); a
+  :class:`Hashtable` written in a PowerShell line only its .NET properties (``Count``, ``Keys``,
+  ``Values`` ...), as ``@{Name='x'} | Cmd`` binds nothing by name in PowerShell; a string its
+  ``Length``; an array (list, tuple, bytes) its ``Length`` and ``Count``; other scalars nothing.
+* :func:`get_property`: what does ``$value.name`` read?  Keys of any mapping (PowerShell's
+  member access reads a hashtable's keys), attributes of objects.
+
+Names match case-insensitively; the first spelling wins when two differ only by case.
 """
 
 from __future__ import annotations
@@ -13,31 +21,57 @@ from typing import Any
 
 from .._sentinel import Sentinel
 
-__all__ = ["property_map", "get_property", "read_id", "MISSING"]
+__all__ = ["property_map", "get_property", "read_id", "MISSING", "Hashtable"]
 
 
 #: Returned when a record has no such property.
 MISSING: Any = Sentinel("MISSING", __name__)
 
 _SCALARS = (str, bytes, int, float, bool, type(None))
+_ARRAYS = (list, tuple, bytes, bytearray, memoryview)
+
+
+class Hashtable(dict):  # type: ignore[type-arg]
+    """A hashtable written in a PowerShell line (``@{...}``): a dict whose keys are not properties."""
+
+    __slots__ = ()
+
+
+def _hashtable_properties(table: Mapping[Any, Any]) -> dict[str, Any]:
+    return {
+        "count": len(table),
+        "keys": list(table.keys()),
+        "values": list(table.values()),
+        "isreadonly": False,
+        "isfixedsize": False,
+        "issynchronized": False,
+        "syncroot": table,
+    }
+
+
+def _scalar_properties(record: Any) -> dict[str, Any]:
+    """The .NET properties of a plain value: a string's Length, an array's Length and Count."""
+    if isinstance(record, str):
+        return {"length": len(record)}
+    if isinstance(record, _ARRAYS):
+        return {"length": len(record), "count": len(record)}
+    return {}
 
 
 def property_map(record: Any) -> dict[str, Any]:
-    """The record's properties as ``{lower-case name: value}``.
-
-    The first spelling wins when two names differ only by case, as
-    PowerShell's property lookup finds the first match.
-    """
-    if isinstance(record, _SCALARS):
-        return {}
+    """The record's properties for ``ByPropertyName`` binding, as ``{lower-case name: value}``."""
+    if isinstance(record, _SCALARS) or isinstance(record, _ARRAYS):
+        return _scalar_properties(record)
+    if isinstance(record, Hashtable):
+        return _hashtable_properties(record)
     props: dict[str, Any] = {}
     if isinstance(record, Mapping):
         for key, value in record.items():
             if isinstance(key, str):
                 props.setdefault(key.lower(), value)
         return props
-    if isinstance(record, (list, tuple, set, frozenset)):
-        return {}
+    if isinstance(record, (set, frozenset)):
+        return {"count": len(record)}
     for name in _public_attribute_names(record):
         try:
             value = getattr(record, name)
@@ -58,7 +92,7 @@ def _public_attribute_names(record: Any) -> Iterable[str]:
 
 
 def get_property(record: Any, name: str) -> Any:
-    """One property by case-insensitive name, or :data:`MISSING`."""
+    """``$record.name``: one property (or mapping key) by case-insensitive name, or :data:`MISSING`."""
     if isinstance(record, _SCALARS):
         return MISSING
     wanted = name.lower()

@@ -17,8 +17,12 @@ That is the only rule that fits all 49 of PSOpenAI 3.7.0's help files; their
 order is otherwise the author's (a positional parameter may come after a
 mandatory named one, or before it), so the spec's parameter order carries it.
 
-:func:`help_text` renders the whole help in the plain-text style of
-PowerShell's ``Get-Help -Full`` (used by the command line's ``-?``).
+:func:`help_text` renders the help in the plain-text layout of PowerShell's
+``Get-Help``: the default form (NAME, SYNOPSIS, SYNTAX with one line per set,
+DESCRIPTION, RELATED LINKS, REMARKS), ``full`` (``Get-Help -Full``: the syntax
+blocks, every parameter with its attributes, inputs, outputs, notes, examples)
+and ``examples`` (``Get-Help -Examples``: NAME, SYNOPSIS, EXAMPLES).
+:func:`syntax_line` is one set's syntax on one line.
 """
 
 from __future__ import annotations
@@ -37,8 +41,13 @@ __all__ = [
     "set_parameters",
     "set_heading",
     "help_text",
+    "syntax_line",
+    "HELP_FORMS",
     "COMMON_PARAMETERS_LINE",
 ]
+
+#: The forms :func:`help_text` renders, as Get-Help's switches name them.
+HELP_FORMS = ("default", "full", "examples")
 
 #: The last entry of every syntax block.
 COMMON_PARAMETERS_LINE = "[<CommonParameters>]"
@@ -90,6 +99,12 @@ def syntax_blocks(spec: CmdletSpec) -> list[tuple[str, str]]:
         lines.append(_INDENT + COMMON_PARAMETERS_LINE)
         blocks.append((set_name, "\n".join(lines)))
     return blocks
+
+
+def syntax_line(spec: CmdletSpec, set_name: str) -> str:
+    """One set's syntax on one line, as ``Get-Help`` shows it: name, parameters, common parameters."""
+    tokens = [parameter_token(p, m, spec) for p, m in set_parameters(spec, set_name)]
+    return " ".join([spec.name, *tokens, COMMON_PARAMETERS_LINE])
 
 
 def set_heading(spec: CmdletSpec, set_name: str) -> str | None:
@@ -152,7 +167,8 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def _accepted(spec: CmdletSpec, parameter: ParameterSpec) -> tuple[str, ...]:
     """A ``set`` validator's values, else the names of the spec's enum the parameter is typed with."""
-    return parameter.accepted_values or tuple(spec.enums.get(parameter.type.removesuffix("[]"), ()))
+    enum = spec.enums.get(parameter.type.removesuffix("[]"))
+    return parameter.accepted_values or (enum.names if enum is not None else ())
 
 
 def _syntax_section_lines(spec: CmdletSpec) -> list[str]:
@@ -239,11 +255,28 @@ def _section(title: str, body: Iterable[str]) -> list[str]:
     return [title, *body, ""]
 
 
-def help_text(spec: CmdletSpec) -> str:
-    """The full help of a cmdlet as plain text, in the style of ``Get-Help -Full``."""
+def _examples_section(spec: CmdletSpec) -> list[str]:
+    example_lines: list[str] = []
+    for index, example in enumerate(spec.examples, start=1):
+        example_lines += _example_lines(index, example.title, example.code, example.remarks)
+    return _section("EXAMPLES", example_lines[:-1] if example_lines else [])
+
+
+def _links_section(spec: CmdletSpec) -> list[str]:
+    links = [_INDENT + (f"{link.title}: {link.uri}" if link.title else link.uri) for link in spec.links]
+    return _section("RELATED LINKS", links)
+
+
+def _remarks(spec: CmdletSpec, command: str) -> list[str]:
+    ask = f"{command} {spec.name}"
+    return _section("REMARKS", [
+        f"{_INDENT}For the examples, run: {ask} -Examples",
+        f"{_INDENT}For every parameter, the inputs, outputs and notes as well, run: {ask} -Full",
+    ])
+
+
+def _full_text(spec: CmdletSpec) -> list[str]:
     lines: list[str] = []
-    lines += _section("NAME", [_INDENT + spec.name])
-    lines += _section("SYNOPSIS", _wrap(spec.synopsis, _INDENT) if spec.synopsis else [])
     lines += _section("SYNTAX", _syntax_section_lines(spec))
     lines += _section("DESCRIPTION", _wrap(spec.description, _INDENT) if spec.description else [])
     parameter_lines: list[str] = []
@@ -255,10 +288,29 @@ def help_text(spec: CmdletSpec) -> str:
     lines += _section("INPUTS", [_INDENT + item for item in spec.inputs])
     lines += _section("OUTPUTS", [_INDENT + item for item in spec.outputs])
     lines += _section("NOTES", _wrap(spec.notes, _INDENT) if spec.notes else [])
-    example_lines: list[str] = []
-    for index, example in enumerate(spec.examples, start=1):
-        example_lines += _example_lines(index, example.title, example.code, example.remarks)
-    lines += _section("EXAMPLES", example_lines[:-1] if example_lines else [])
-    links = [_INDENT + (f"{link.title}: {link.uri}" if link.title else link.uri) for link in spec.links]
-    lines += _section("RELATED LINKS", links)
+    return lines + _examples_section(spec) + _links_section(spec)
+
+
+def help_text(spec: CmdletSpec, form: str = "full", *, command: str = "Get-Help") -> str:
+    """A cmdlet's help as plain text in one of :data:`HELP_FORMS` (see the module docstring).
+
+    ``command`` is how the reader asks for the other forms, named in the default form's REMARKS.
+    """
+    if form not in HELP_FORMS:
+        raise ValueError(f"help form must be one of {', '.join(HELP_FORMS)}, not {form!r}")
+    lines: list[str] = []
+    lines += _section("NAME", [_INDENT + spec.name])
+    lines += _section("SYNOPSIS", _wrap(spec.synopsis, _INDENT) if spec.synopsis else [])
+    if form == "full":
+        lines += _full_text(spec)
+    elif form == "examples":
+        lines += _examples_section(spec)
+    else:
+        syntax: list[str] = []
+        for set_name in spec.parameter_sets:
+            syntax += [_INDENT + syntax_line(spec, set_name), ""]
+        lines += _section("SYNTAX", syntax[:-1])
+        lines += _section("DESCRIPTION", _wrap(spec.description, _INDENT) if spec.description else [])
+        lines += _links_section(spec)
+        lines += _remarks(spec, command)
     return "\n".join(lines).rstrip() + "\n"

@@ -1,222 +1,94 @@
 """Parameter types: PowerShell's conversions, as the binder applies them.
 
-A spec names a type by its PowerShell name (``Int32``, ``System.Uri``,
-``String[]`` ...).  :func:`resolve_type` turns the name into a :class:`ParamType`
-that knows two things the binder needs:
-
-* ``matches(value)``: the value already has the type, so binding it needs no
-  conversion (PowerShell's "without coercion" pipeline passes);
-* ``convert(value, parameter)``: PowerShell's conversion, raising
-  :class:`ConversionFailure` with PowerShell's wording when it cannot.
+A spec names a type by its PowerShell name (``Int32``, ``System.Uri``, ``String[]`` ...).
+:func:`resolve_type` turns the name into a :class:`ParamType` (see :mod:`.typebase`).  A type is
+kept as declared: ``Hashtable`` stays ``Hashtable`` (not ``IDictionary``), ``Float`` stays
+``Float`` (a ``System.Single``), ``PSObject`` and ``PSCustomObject`` stay themselves, so syntax,
+help and stubs show what the spec says.  Numbers live in :mod:`.numbers`, enums in :mod:`.enums`.
 
 Values that may be secrets are never put in a failure message.
 """
 
 from __future__ import annotations
 
-import math
+import datetime
+import decimal
+import os
 import re
-from collections.abc import Callable, Mapping, MutableSequence
+from collections.abc import Mapping, MutableSequence
 from typing import Any
 from urllib.parse import urlsplit
 
-import attrs
-
 from ..errors import ConversionFailure
 from ..secure import SecureString
+from .enums import EnumSpec, EnumValue, enum_type
+from .numbers import INTEGER_RANGES, float_type, integer_type, number_text, plain_number
+from .typebase import (
+    NO_MATCH,
+    ParamType,
+    array_to_scalar,
+    cannot_convert,
+    cannot_convert_type,
+    dotnet_type_name,
+    is_sequence,
+)
 
-__all__ = ["ParamType", "ConversionFailure", "resolve_type", "enum_type", "dotnet_type_name", "TYPE_NAMES"]
+__all__ = ["ParamType", "ConversionFailure", "resolve_type", "enum_type", "dotnet_type_name", "TYPE_NAMES",
+           "EnumSpec", "EnumValue", "NO_MATCH", "BYTES"]
 
-
-@attrs.frozen
-class ParamType:
-    """One parameter type: how values are checked and converted."""
-
-    name: str  #: short PowerShell name, as shown in syntax: ``Int32``, ``String[]``
-    dotnet_name: str  #: full name used in messages: ``System.Int32``
-    python_annotation: str  #: used by the stub generator
-    matches: Callable[[Any], bool] = attrs.field(repr=False)
-    _convert: Callable[[Any, str], Any] = attrs.field(repr=False)
-    is_switch: bool = False
-    is_secret: bool = False
-    element: ParamType | None = None
-
-    def convert(self, value: Any, parameter: str) -> Any:
-        return self._convert(value, parameter)
+#: Python's byte strings: what a ``Byte[]`` parameter takes as it is.
+BYTES = (bytes, bytearray, memoryview)
 
 
-# --- helpers for messages ---------------------------------------------------------------
-
-_DOTNET_NAMES: dict[type, str] = {
-    str: "System.String",
-    bool: "System.Boolean",
-    int: "System.Int32",
-    float: "System.Double",
-    list: "System.Object[]",
-    tuple: "System.Object[]",
-    dict: "System.Collections.Hashtable",
-    SecureString: "System.Security.SecureString",
-}
-
-
-def dotnet_type_name(value: Any) -> str:
-    """The .NET type name PowerShell would show for a Python value."""
-    if isinstance(value, bool):
-        return "System.Boolean"
-    if isinstance(value, int) and not -(2**31) <= value < 2**31:
-        return "System.Int64"
-    for py_type, name in _DOTNET_NAMES.items():
-        if isinstance(value, py_type):
-            return name
-    if isinstance(value, Mapping):
-        return "System.Collections.IDictionary"
-    return f"{type(value).__module__}.{type(value).__qualname__}"
-
-
-def _show(value: Any) -> str:
-    """A value as PowerShell prints it inside a conversion message."""
-    if value is True:
-        return "True"
-    if value is False:
-        return "False"
-    return str(value)
-
-
-def _cannot_convert(value: Any, target: str, error: str) -> ConversionFailure:
-    return ConversionFailure(f'Cannot convert value "{_show(value)}" to type "{target}". Error: "{error}"')
-
-
-def _is_sequence(value: Any) -> bool:
-    return isinstance(value, (list, tuple))
-
-
-def _array_to_scalar(value: Any, target: str, parameter: str) -> ConversionFailure:
-    # An advanced function's type constraint words it this way (not the compiled cmdlet's way).
-    if target == "System.String":
-        return ConversionFailure("Cannot convert value to type System.String.")
-    shown = dotnet_type_name(value)
-    return ConversionFailure(f'Cannot convert the "{shown}" value of type "{shown}" to type "{target}".')
-
-
-# --- numbers ----------------------------------------------------------------------------
-
-_INT_TEXT = re.compile(r"[+-]?[0-9]+")
-_HEX_TEXT = re.compile(r"([+-]?)0[xX]([0-9a-fA-F]+)")
-_FLOAT_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _number_from_text(text: str, target: str) -> int | float:
-    stripped = text.strip()
-    if stripped == "":
-        return 0  # PowerShell converts an empty string to zero
-    if _INT_TEXT.fullmatch(stripped):
-        return int(stripped)
-    hex_match = _HEX_TEXT.fullmatch(stripped)
-    if hex_match:
-        number = int(hex_match.group(2), 16)
-        return -number if hex_match.group(1) == "-" else number
-    if _FLOAT_TEXT.fullmatch(stripped):
-        return float(stripped)
-    raise _cannot_convert(text, target, f"The input string '{text}' was not in a correct format.")
-
-
-def _integer_type(short: str, low: int, high: int) -> ParamType:
-    dotnet = f"System.{short}"
-
-    def matches(value: Any) -> bool:
-        return type(value) is int and low <= value <= high
-
-    def convert(value: Any, parameter: str) -> int:
-        original = value
-        if value is None:
-            return 0
-        if _is_sequence(value):
-            raise _array_to_scalar(value, dotnet, parameter)
-        if isinstance(value, bool):
-            return int(value)
-        if isinstance(value, str):
-            value = _number_from_text(value, dotnet)
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise _cannot_convert(original, dotnet, f"Value was either too large or too small for an {short}.")
-            value = round(value)  # round half to even, as .NET does
-        if not isinstance(value, int):
-            raise ConversionFailure(
-                f'Cannot convert the "{_show(original)}" value of type "{dotnet_type_name(original)}" '
-                f'to type "{dotnet}".'
-            )
-        if not low <= value <= high:
-            raise _cannot_convert(original, dotnet, f"Value was either too large or too small for an {short}.")
-        return value
-
-    return ParamType(short, dotnet, "int", matches, convert)
-
-
-def _float_type(short: str) -> ParamType:
-    dotnet = f"System.{short}"
-
-    def convert(value: Any, parameter: str) -> float:
-        if value is None:
-            return 0.0
-        if _is_sequence(value):
-            raise _array_to_scalar(value, dotnet, parameter)
-        if isinstance(value, str):
-            return float(_number_from_text(value, dotnet))
-        if isinstance(value, (int, float)):
-            return float(value)
-        raise ConversionFailure(
-            f'Cannot convert the "{_show(value)}" value of type "{dotnet_type_name(value)}" to type "{dotnet}".'
-        )
-
-    return ParamType(short, dotnet, "float", lambda v: type(v) is float, convert)
-
-
-# --- the other scalars ------------------------------------------------------------------
+# --- strings, booleans ---------------------------------------------------------------------------
 
 
 def _convert_string(value: Any, parameter: str) -> str:
     if value is None:
         return ""  # PowerShell binds $null to a [string] parameter as ""
     if isinstance(value, str):
-        return value
-    if _is_sequence(value):
-        raise _array_to_scalar(value, "System.String", parameter)
+        return str.__str__(value)
+    if is_sequence(value):
+        raise array_to_scalar(value, "System.String")
     if isinstance(value, bool):
         return "True" if value else "False"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return number_text(value)  # a number written in a line keeps its text ('0x10', '1kb')
     if isinstance(value, SecureString):
-        # PowerShell shows the type name, never the content
-        return "System.Security.SecureString"
-    raise ConversionFailure(
-        f'Cannot convert the value of type "{dotnet_type_name(value)}" to type "System.String".'
-    )
+        return "System.Security.SecureString"  # PowerShell shows the type name, never the content
+    if isinstance(value, os.PathLike):
+        return os.fsdecode(value)  # a path object is its path, as a FileInfo converts to its name
+    raise ConversionFailure(f'Cannot convert the value of type "{dotnet_type_name(value)}" to type "System.String".')
 
 
 def _boolean_type(short: str, dotnet: str, is_switch: bool) -> ParamType:
     def convert(value: Any, parameter: str) -> bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float)):
             return value != 0
         if value is None and is_switch:
-            return True  # PowerShell: -Switch:$null means the switch is present
-        shown = dotnet_type_name(value) if value is not None else "null"
+            return False  # an advanced function's -Switch:$null: a SwitchParameter of False
+        shown = "" if value is None else dotnet_type_name(value)
         raise ConversionFailure(
             f'Cannot convert value "{shown}" to type "{dotnet}". Boolean parameters accept only '
             "Boolean values and numbers, such as $True, $False, 1 or 0."
         )
 
-    return ParamType(short, dotnet, "bool", lambda v: isinstance(v, bool), convert, is_switch=is_switch)
+    return ParamType(short, dotnet, "bool", lambda v: isinstance(v, bool), convert, is_switch=is_switch,
+                     value_type=True)
 
 
-def _convert_uri(value: Any, parameter: str) -> str:
-    if _is_sequence(value):
-        raise _array_to_scalar(value, "System.Uri", parameter)
+# --- addresses, secrets, dictionaries, dates -------------------------------------------------------
+
+
+def _convert_uri(value: Any, parameter: str) -> str | None:
+    if value is None:
+        return None  # a reference type: null stays null
+    if is_sequence(value):
+        raise array_to_scalar(value, "System.Uri")
     if not isinstance(value, str):
-        raise ConversionFailure(
-            f'Cannot convert the "{_show(value)}" value of type "{dotnet_type_name(value)}" to type "System.Uri".'
-        )
+        raise cannot_convert_type(value, "System.Uri")
     text = value.strip()
     try:
         parts = urlsplit(text)
@@ -229,14 +101,12 @@ def _convert_uri(value: Any, parameter: str) -> str:
             "supported; give the key as the API key instead."
         )
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise _cannot_convert(
-            value, "System.Uri", "An absolute http:// or https:// address is required."
-        )
+        raise cannot_convert(value, "System.Uri", "An absolute http:// or https:// address is required.")
     return text
 
 
-def _convert_secure(value: Any, parameter: str) -> SecureString:
-    if isinstance(value, SecureString):
+def _convert_secure(value: Any, parameter: str) -> SecureString | None:
+    if value is None or isinstance(value, SecureString):
         return value
     if isinstance(value, str):
         return SecureString(value)
@@ -246,84 +116,126 @@ def _convert_secure(value: Any, parameter: str) -> SecureString:
     )
 
 
-def _convert_dictionary(value: Any, parameter: str) -> dict[Any, Any]:
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise ConversionFailure(
-        f'Cannot convert the "{_show(value)}" value of type "{dotnet_type_name(value)}" to type '
-        '"System.Collections.IDictionary".'
-    )
+def _dictionary_type(name: str, dotnet: str) -> ParamType:
+    def convert(value: Any, parameter: str) -> dict[Any, Any] | None:
+        if value is None:
+            return None
+        if isinstance(value, Mapping):
+            return dict(value)
+        raise cannot_convert_type(value, dotnet)
+
+    return ParamType(name, dotnet, "Mapping[str, Any]", lambda v: isinstance(v, Mapping), convert)
 
 
-def enum_type(name: str, values: tuple[str, ...], *, dotnet_name: str | None = None,
-              reserved: tuple[str, ...] = ()) -> ParamType:
-    """A PowerShell enum: names match case-insensitively or by unique prefix; ints pick by index."""
-    target = dotnet_name or name
-    by_key = {value.lower(): value for value in values}
+_INVARIANT_DATES = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+                    "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y")
+_TICKS_PER_MICROSECOND = 10
 
-    def convert(value: Any, parameter: str) -> str:
-        found = None
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(values):
-            found = values[value]
-        elif isinstance(value, str) and value.strip():
-            key = value.strip().lower()
-            found = by_key.get(key)
-            if found is None:
-                matches = [v for k, v in by_key.items() if k.startswith(key)]
-                if len(matches) > 1:
-                    raise _cannot_convert(
-                        value,
-                        target,
-                        f"The identifier name {value} cannot be processed because it is either too similar or "
-                        f"identical to the following enumerator names: {', '.join(matches)}. Use a more specific "
-                        "identifier name.",
-                    )
-                found = matches[0] if matches else None
-        if found in reserved:
-            raise ConversionFailure(
-                f"The {found} {name} value is reserved for future use and is not supported at this time."
-            )
-        if found is not None:
-            return found
-        raise _cannot_convert(
-            value,
-            target,
-            f"Unable to match the identifier name {_show(value)} to a valid enumerator name. Specify one of "
-            f"the following enumerator names and try again: {', '.join(values)}",
-        )
 
-    literal = "Literal[" + ", ".join(repr(v) for v in values) + "]"
-    return ParamType(name, target, literal, lambda v: isinstance(v, str) and v in values, convert)
+def _date_from_text(text: str) -> datetime.datetime:
+    stripped = text.strip()
+    try:
+        return datetime.datetime.fromisoformat(stripped)
+    except ValueError:
+        pass
+    for layout in _INVARIANT_DATES:
+        try:
+            return datetime.datetime.strptime(stripped, layout)
+        except ValueError:
+            continue
+    raise cannot_convert(text, "System.DateTime", f"String '{text}' was not recognized as a valid DateTime.")
+
+
+def _convert_datetime(value: Any, parameter: str) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    if value is None:
+        return datetime.datetime(1, 1, 1)  # default(DateTime)
+    if is_sequence(value):
+        raise array_to_scalar(value, "System.DateTime")
+    if isinstance(value, str):
+        return _date_from_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):  # [datetime]5 is a tick count
+        try:
+            return datetime.datetime(1, 1, 1) + datetime.timedelta(microseconds=value // _TICKS_PER_MICROSECOND)
+        except OverflowError:
+            raise cannot_convert(value, "System.DateTime", "Ticks must be between DateTime.MinValue.Ticks and "
+                                 "DateTime.MaxValue.Ticks.") from None
+    raise cannot_convert_type(value, "System.DateTime")
 
 
 def _convert_variable(value: Any, parameter: str) -> Any:
     # A variable name from a command line, or a Python list the call appends to.
     if isinstance(value, str) or isinstance(value, MutableSequence):
         return value
-    raise ConversionFailure(
-        f'Cannot convert the value of type "{dotnet_type_name(value)}" to a variable name or a list.'
-    )
+    raise ConversionFailure(f'Cannot convert the value of type "{dotnet_type_name(value)}" to a variable name or a list.')
+
+
+def _anything(value: Any, parameter: str) -> Any:
+    return plain_number(value)
+
+
+def _object_type(name: str, dotnet: str) -> ParamType:
+    """Object, PSObject, PSCustomObject: anything binds as it is (a number written in a line as a plain number)."""
+    return ParamType(name, dotnet, "Any", lambda v: True, _anything, uncoerced=plain_number)
+
+
+# --- arrays ---------------------------------------------------------------------------------------
 
 
 def _array_type(element: ParamType) -> ParamType:
+    """``T[]``: a list whose elements already have the type binds as it is (no copy, no conversion);
+    a lone element is wrapped; ``Byte[]`` takes Python's byte strings as they are, and (from Python)
+    a binary stream, so a file part can be sent from an open file without reading it into memory."""
+    takes_bytes = element.name == "Byte"
+
     def matches(value: Any) -> bool:
+        if takes_bytes and isinstance(value, BYTES):
+            return True
         return isinstance(value, list) and all(element.matches(item) for item in value)
 
-    def convert(value: Any, parameter: str) -> list[Any]:
+    def uncoerced(value: Any) -> Any:
+        if matches(value):
+            return value
         if value is None:
-            return []
-        items = list(value) if _is_sequence(value) else [value]
+            return None  # an array parameter is a reference type: null binds as it is
+        if not isinstance(value, (list, tuple, *BYTES)):
+            item = element.uncoerced(value)
+            if item is not NO_MATCH:
+                return [item]  # PowerShell encodes a lone element into a one-element array
+        return NO_MATCH
+
+    def convert(value: Any, parameter: str) -> Any:
+        if value is None:
+            return None
+        if matches(value):
+            return value
+        if takes_bytes and (isinstance(value, BYTES) or (hasattr(value, "read") and not isinstance(value, str))):
+            return value
+        items = list(value) if is_sequence(value) else [value]
         return [element.convert(item, parameter) for item in items]
 
     return ParamType(
         f"{element.name}[]",
         f"{element.dotnet_name}[]",
-        f"Sequence[{element.python_annotation}] | {element.python_annotation}",
+        f"Sequence[{element.python_annotation}] | {element.python_annotation}"
+        + (" | bytes | BinaryIO" if takes_bytes else ""),
         matches,
         convert,
         is_secret=element.is_secret,
         element=element,
+        python_check=element.python_check,
+        uncoerced=uncoerced,
     )
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+ACTION_PREFERENCE = EnumSpec.from_names(
+    "ActionPreference", ("SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend", "Break")
+)
 
 
 def _build_types() -> dict[str, ParamType]:
@@ -331,60 +243,33 @@ def _build_types() -> dict[str, ParamType]:
 
     def add(param_type: ParamType, *aliases: str) -> None:
         for key in (param_type.name, param_type.dotnet_name, *aliases):
-            table[key.lower()] = param_type
+            table.setdefault(key.lower(), param_type)
 
-    add(ParamType("String", "System.String", "str", lambda v: isinstance(v, str), _convert_string))
-    add(_integer_type("Int32", -(2**31), 2**31 - 1), "int")
-    add(_integer_type("Int64", -(2**63), 2**63 - 1), "long")
-    add(_integer_type("UInt16", 0, 2**16 - 1), "ushort")
-    add(_integer_type("Byte", 0, 255), "byte")
-    add(_float_type("Double"), "double")
-    add(_float_type("Single"), "float")
+    add(ParamType("String", "System.String", "str", lambda v: type(v) is str, _convert_string, is_string=True))
+    accelerators = {"Int32": ("int",), "Int64": ("long",), "Int16": ("short",), "UInt16": ("ushort",),
+                    "UInt32": ("uint",), "UInt64": ("ulong",), "Byte": ("byte",), "SByte": ("sbyte",)}
+    for kind in INTEGER_RANGES:
+        add(integer_type(kind), *accelerators[kind])
+    add(float_type("Double", "Double"), "double")
+    add(float_type("Single", "Single"))
+    add(float_type("Float", "Single"), "float")  # [float] is System.Single, kept as written
     add(_boolean_type("Boolean", "System.Boolean", False), "bool")
-    add(
-        _boolean_type("SwitchParameter", "System.Management.Automation.SwitchParameter", True),
-        "Switch",
-    )
+    add(_boolean_type("SwitchParameter", "System.Management.Automation.SwitchParameter", True), "Switch")
     add(ParamType("Uri", "System.Uri", "str", lambda v: False, _convert_uri))
-    add(
-        ParamType(
-            "SecureString",
-            "System.Security.SecureString",
-            "str | SecureString",
-            lambda v: isinstance(v, SecureString),
-            _convert_secure,
-            is_secret=True,
-        )
-    )
-    add(
-        ParamType(
-            "IDictionary",
-            "System.Collections.IDictionary",
-            "Mapping[str, Any]",
-            lambda v: isinstance(v, Mapping),
-            _convert_dictionary,
-        ),
-        "Hashtable",
-        "System.Collections.Hashtable",
-    )
-    add(ParamType("Object", "System.Object", "Any", lambda v: True, lambda v, p: v), "PSObject")
-    add(
-        enum_type(
-            "ActionPreference",
-            ("SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend", "Break"),
-            dotnet_name="System.Management.Automation.ActionPreference",
-            reserved=("Suspend",),
-        )
-    )
-    add(
-        ParamType(
-            "Variable",
-            "System.String",
-            "str | list[Any]",
-            lambda v: isinstance(v, (str, MutableSequence)),
-            _convert_variable,
-        )
-    )
+    add(ParamType("SecureString", "System.Security.SecureString", "str | SecureString",
+                  lambda v: isinstance(v, SecureString), _convert_secure, is_secret=True))
+    add(_dictionary_type("IDictionary", "System.Collections.IDictionary"))
+    add(_dictionary_type("Hashtable", "System.Collections.Hashtable"))
+    add(ParamType("DateTime", "System.DateTime", "datetime.datetime | str",
+                  lambda v: isinstance(v, datetime.datetime), _convert_datetime, value_type=True))
+    add(_object_type("Object", "System.Object"))
+    add(_object_type("PSObject", "System.Management.Automation.PSObject"))
+    add(_object_type("PSCustomObject", "System.Management.Automation.PSObject"),
+        "System.Management.Automation.PSCustomObject")
+    add(enum_type(ACTION_PREFERENCE, dotnet_name="System.Management.Automation.ActionPreference",
+                  reserved=("Suspend",)))
+    add(ParamType("Variable", "System.String", "str | list[Any]", lambda v: isinstance(v, (str, MutableSequence)),
+                  _convert_variable))
     return table
 
 
@@ -392,23 +277,25 @@ _TYPES = _build_types()
 
 #: Every accepted spelling of a scalar type name (arrays add ``[]``).
 TYPE_NAMES = frozenset(_TYPES)
+_ARRAY_SUFFIX = re.compile(r"\s*\[\s*\]$")
 
 
-def resolve_type(name: str, enums: Mapping[str, tuple[str, ...]] | None = None) -> ParamType:
+def resolve_type(name: str, enums: Mapping[str, EnumSpec] | None = None) -> ParamType:
     """The type a spec names (``enums``: the spec's own enum types); ``KeyError`` when unknown.
 
     Array and enum types are built on each call (specs are compiled once, so this is cold code).
     """
     key = name.strip().lower()
+    is_array = bool(_ARRAY_SUFFIX.search(key))
+    base = _ARRAY_SUFFIX.sub("", key) if is_array else key
     if enums:
-        base = key[:-2] if key.endswith("[]") else key
-        for enum_name, values in enums.items():
+        for enum_name, spec in enums.items():
             if enum_name.lower() == base:
-                element = enum_type(enum_name, tuple(values))
-                return _array_type(element) if key.endswith("[]") else element
+                element = enum_type(spec)
+                return _array_type(element) if is_array else element
     found = _TYPES.get(key)
     if found is not None:
         return found
-    if key.endswith("[]"):
-        return _array_type(resolve_type(key[:-2]))
+    if is_array:
+        return _array_type(resolve_type(base))
     raise KeyError(name)

@@ -64,7 +64,14 @@ def test_literal_pipeline_gives_one_binding_per_record():
 
 
 def test_pipeline_of_hashtables_by_property_name():
+    # A hashtable written in a line has no properties (issue 13, D09): it binds by value only.
     (b,) = bind("@{thread_id='thread_a'; run_id='run_1'} | Get-ThreadRun")
+    assert b.parameter_set == "List" and "RunId" not in b.bound
+    assert b.bound["InputObject"] == {"thread_id": "thread_a", "run_id": "run_1"}
+    # [pscustomobject]@{...} has one property per key, and so has a Python dict record.
+    (b,) = bind("[pscustomobject]@{thread_id='thread_a'; run_id='run_1'} | Get-ThreadRun")
+    assert b.parameter_set == "Get" and b.bound["RunId"] == "run_1"
+    (b,) = bind("Get-ThreadRun", input=[{"thread_id": "thread_a", "run_id": "run_1"}])
     assert b.parameter_set == "Get" and b.bound["RunId"] == "run_1"
 
 

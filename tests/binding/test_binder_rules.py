@@ -182,9 +182,9 @@ class TestPositional:
 
     def test_positions_only_among_possible_sets(self, widget):
         # -Size is in ByName and ById only, so position 0 cannot go to Weight; with conversion, Name
-        # (declared first) takes the value.
+        # (declared first) takes the value, as PowerShell writes the double 7.0: '7' (issue 13, D10).
         b = widget.bind(7.0, size=2)
-        assert b.parameter_set == "ByName" and b.bound["Name"] == "7.0"
+        assert b.parameter_set == "ByName" and b.bound["Name"] == "7"
 
 
 # --- rule 5: parameter sets ---------------------------------------------------------------------
@@ -333,10 +333,21 @@ class TestPipeline:
 
 
 class TestConversion:
-    @pytest.mark.parametrize("given, expected", [(" 5 ", 5), ("0x10", 16), (7.5, 8), (2.5, 2), ("2.5", 2),
-                                                 (True, 1), ("1e1", 10), (100, 100)])
+    @pytest.mark.parametrize("given, expected", [(" 5 ", 5), ("0x10", 16), ("2.5", 2), (8.0, 8), ("1e1", 10),
+                                                 (100, 100), ("0b101", 5), ("20d", 20)])
     def test_int32(self, gtr, given, expected):
         assert gtr.bind("t", limit=given).bound["Limit"] == expected
+
+    @pytest.mark.parametrize("given, expected", [(7.5, 8), (2.5, 2), (True, 1)])
+    def test_int32_from_a_line_rounds_as_powershell(self, gtr, given, expected):
+        # a value written in a line (a -Name:value token) converts as PowerShell converts it
+        assert gtr.bind("t", P("Limit", given, attached=True)).bound["Limit"] == expected
+
+    @pytest.mark.parametrize("given, words", [(7.5, "fractional part"), (True, "bool"), ([1.5], "fractional part")])
+    def test_int32_from_python_keywords_is_not_rounded(self, gtr, given, words):
+        # issue 14 item 6: limit=5.5 and limit=True from Python are refused (they were 6 and 1)
+        err = fails(gtr, "t", limit=given, error_id="ParameterArgumentTransformationError", parameter="Limit")
+        assert words in str(err)
 
     @pytest.mark.parametrize("given", ["abc", "1_0", "5 5", [1, 2], {"a": 1}, float("nan")])
     def test_int32_refused(self, gtr, given):
@@ -397,8 +408,10 @@ class TestConversion:
         fails(gtr, "t", error_action="Sometimes", error_id="ParameterArgumentTransformationError")
         fails(gtr, "t", error_action="Suspend", error_id="ParameterArgumentTransformationError")
 
-    def test_switch_null_means_present(self, gtr):
-        assert gtr.bind("t", P("All", None, attached=True)).bound["All"] is True
+    def test_switch_null_is_false(self, gtr):
+        # an advanced function's -Switch:$null binds False (issue 13, D05; it was True before)
+        b = gtr.bind("t", P("All", None, attached=True))
+        assert b.bound["All"] is False and b.parameter_set == "ListAll"
 
 
 # --- rule 8: validation --------------------------------------------------------------------------
@@ -427,16 +440,19 @@ class TestValidation:
                             "argument that is not null or empty, and then try the command again.")
 
     def test_mandatory_empty_string(self, widget):
-        err = fails(widget, name="", error_id="ParameterArgumentValidationError", parameter="Name")
+        # PowerShell's own error ids for the mandatory null/empty check (issue 13, D01)
+        empty = "ParameterArgumentValidationErrorEmptyStringNotAllowed"
+        err = fails(widget, name="", error_id=empty, parameter="Name")
         assert str(err) == "Cannot bind argument to parameter 'Name' because it is an empty string."
         # $null for a [string] becomes "" first, as in an advanced function
-        err = fails(widget, P("Name", None, attached=True), error_id="ParameterArgumentValidationError")
+        err = fails(widget, P("Name", None, attached=True), error_id=empty)
         assert "because it is an empty string" in str(err)
 
     def test_mandatory_null(self, gtr):
         command = Command(load_spec_text("name: Test-Null\nparameters:\n  - {name: Thing, type: Object, mandatory: true}\n"))
-        err = fails(command, P("Thing", None, attached=True), error_id="ParameterArgumentValidationError")
+        err = fails(command, P("Thing", None, attached=True), error_id="ParameterArgumentValidationErrorNullNotAllowed")
         assert str(err) == "Cannot bind argument to parameter 'Thing' because it is null."
+        # the object_id validator runs first and refuses null (validation, then the mandatory check)
         err = fails(gtr, P("Thread", None, attached=True), error_id="ParameterArgumentValidationError")
         assert "null" in str(err)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from cli_support import cli, environment, json_lines, run
+from cli_support import cli, environment, json_lines, run_main
 
 
 @pytest.mark.parametrize("args, ids", [
@@ -17,7 +17,7 @@ from cli_support import cli, environment, json_lines, run
     (["Get-Batch", "batch_abc123"], ["batch_abc123"]),
 ])
 def test_each_cmdlet(srv, args, ids):
-    done = run(srv, *args)
+    done = run_main(srv, *args)
     assert done.returncode == 0, done.stderr
     assert [item["id"] for item in json_lines(done.stdout)] == ids
 
@@ -40,7 +40,7 @@ def test_three_processes_chained(srv):
 
 
 def test_help_of_a_spec_only_cmdlet(srv):
-    done = run(srv, "Get-Batch", "-?")
+    done = run_main(srv, "Get-Batch", "-?")
     assert done.returncode == 0 and "    Get-Batch\n" in done.stdout and "-ApiType <OpenAIApiType>" in done.stdout
 
 
@@ -50,7 +50,7 @@ def test_help_of_a_spec_only_cmdlet(srv):
     ["Get-ThreadRun", "thread_abc123", "sk-proj-TYPEDKEYneverSHOWN0123456789"],
 ])
 def test_a_key_typed_in_a_malformed_way_is_not_echoed(srv, args):
-    done = run(srv, *args)
+    done = run_main(srv, *args)
     assert done.returncode == 2 and srv.requests == []
     assert "TYPEDKEYneverSHOWN" not in done.stdout + done.stderr
 

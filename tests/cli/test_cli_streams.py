@@ -17,7 +17,7 @@ from cli_support import (
     environment,
     json_lines,
     paths,
-    run,
+    run_main,
 )
 
 from pyopenai_ps.server import Fault
@@ -26,7 +26,7 @@ from pyopenai_ps.server import Fault
 
 
 def test_stdin_plain_lines_are_strings(srv):
-    done = run(srv, "Get-ThreadRun", "-All", input="thread_abc123\n\nthread_abc456\n")
+    done = run_main(srv, "Get-ThreadRun", "-All", input="thread_abc123\n\nthread_abc456\n")
     assert done.returncode == 0, done.stderr
     assert [r["id"] for r in json_lines(done.stdout)] == SEED_RUNS
     assert paths(srv) == ["/v1/threads/thread_abc123/runs", "/v1/threads/thread_abc456/runs"]
@@ -34,7 +34,7 @@ def test_stdin_plain_lines_are_strings(srv):
 
 def test_stdin_json_array(srv):
     records = [{"id": "run_abc120", "thread_id": "thread_abc123"}, {"id": "run_abc121", "thread_id": "thread_abc123"}]
-    done = run(srv, "Get-ThreadRun", input=json.dumps(records, indent=2))
+    done = run_main(srv, "Get-ThreadRun", input=json.dumps(records, indent=2))
     assert done.returncode == 0, done.stderr
     assert [(r["id"], r["status"]) for r in json_lines(done.stdout)] == [
         ("run_abc120", "requires_action"), ("run_abc121", "in_progress")]
@@ -42,7 +42,7 @@ def test_stdin_json_array(srv):
 
 def test_stdin_json_lines_bind_by_property_name(srv):
     text = '{"thread_id": "thread_abc123", "run_id": "run_abc118"}\n"thread_abc456"\n'
-    done = run(srv, "Get-ThreadRun", input=text)
+    done = run_main(srv, "Get-ThreadRun", input=text)
     assert done.returncode == 0, done.stderr
     assert [r["id"] for r in json_lines(done.stdout)] == ["run_abc118"]  # RunId bound ByPropertyName
     assert paths(srv) == ["/v1/threads/thread_abc123/runs/run_abc118", "/v1/threads/thread_abc456/runs"]
@@ -51,34 +51,45 @@ def test_stdin_json_lines_bind_by_property_name(srv):
 def test_stdin_pretty_printed_json_values_one_after_another(srv):
     text = json.dumps({"id": "run_abc119", "thread_id": "thread_abc123"}, indent=2) + "\n" + json.dumps(
         {"id": "run_abc122", "thread_id": "thread_abc123"}, indent=4)
-    done = run(srv, "Get-ThreadRun", input=text)
+    done = run_main(srv, "Get-ThreadRun", input=text)
     assert done.returncode == 0, done.stderr
     assert [r["id"] for r in json_lines(done.stdout)] == ["run_abc119", "run_abc122"]
 
 
 def test_an_empty_pipe_runs_nothing(srv):
-    done = run(srv, "Get-ThreadRun", input="")  # as when the command upstream output nothing
+    done = run_main(srv, "Get-ThreadRun", input="")  # as when the command upstream output nothing
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert srv.requests == []
 
 
 def test_stdin_fills_the_pipeline_parameter_a_partial_line_leaves(srv):
-    done = run(srv, "Get-ThreadRun", "-RunId", "run_abc123", input="thread_abc123\n")
+    done = run_main(srv, "Get-ThreadRun", "-RunId", "run_abc123", input="thread_abc123\n")
     assert done.returncode == 0, done.stderr
     assert paths(srv) == ["/v1/threads/thread_abc123/runs/run_abc123"]
 
 
 def test_stdin_feeds_the_first_command_of_a_line(srv):
-    done = run(srv, "-c", "Get-ThreadRun -All | Get-ThreadRun", input='"thread_abc123"\n')
+    done = run_main(srv, "-c", "Get-ThreadRun -All | Get-ThreadRun", input='"thread_abc123"\n')
     assert done.returncode == 0, done.stderr
     assert [r["id"] for r in json_lines(done.stdout)] == SEED_RUNS
     assert len(srv.requests) == 1 + len(SEED_RUNS)
 
 
 def test_bad_json_on_stdin_exits_1(srv):
-    done = run(srv, "Get-ThreadRun", input='{"id": "run_abc123",\n "thread_id" "x"}\n')
+    done = run_main(srv, "Get-ThreadRun", input='{"id": "run_abc123",\n "thread_id" "x"}\n')
     assert done.returncode == 1
     assert done.stderr.startswith("Get-ThreadRun: Standard input is not valid JSON")
+    assert done.stderr == ("Get-ThreadRun: Standard input is not valid JSON in the value starting on line 1: "
+                           "Expecting ':' delimiter (line 2, column 14).\n")
+    assert "at at" not in done.stderr
+
+
+@pytest.mark.parametrize("text", ["{not json\n", "[thread_abc123\n", "thread_abc123\n{abc}\n"])
+def test_a_line_starting_like_json_must_be_json(srv, text):
+    done = run_main(srv, "Get-ThreadRun", input=text)
+    assert done.returncode == 1
+    assert "Standard input is not valid JSON in the value starting on line" in done.stderr
+    assert not any("%7B" in p or "%5B" in p for p in paths(srv))  # never sent as a thread id
 
 
 def test_two_processes_chained_through_a_pipe(srv):
@@ -117,7 +128,7 @@ def test_a_complete_command_never_waits_on_open_stdin(srv, args):
 
 
 def test_format_json_is_one_array(srv):
-    done = run(srv, "--format", "json", *EXAMPLE_2)
+    done = run_main(srv, "--format", "json", *EXAMPLE_2)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert [r["id"] for r in data] == SEED_RUNS
@@ -125,17 +136,17 @@ def test_format_json_is_one_array(srv):
 
 
 def test_format_json_with_nothing_is_an_empty_array(srv):
-    done = run(srv, "--format=json", "Get-ThreadRun", "thread_abc456", "-All")
+    done = run_main(srv, "--format=json", "Get-ThreadRun", "thread_abc456", "-All")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
 
 
 def test_format_jsonl_is_the_default_off_a_terminal(srv):
-    assert run(srv, *EXAMPLE_2).stdout == run(srv, "--format", "jsonl", *EXAMPLE_2).stdout
+    assert run_main(srv, *EXAMPLE_2).stdout == run_main(srv, "--format", "jsonl", *EXAMPLE_2).stdout
 
 
 def test_format_list(srv):
-    done = run(srv, "--format", "list", *EXAMPLE_1)
+    done = run_main(srv, "--format", "list", *EXAMPLE_1)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["id", ":", "run_abc123"]
@@ -144,10 +155,10 @@ def test_format_list(srv):
 
 
 def test_format_table(srv):
-    done = run(srv, "--format", "table", *EXAMPLE_2)
+    done = run_main(srv, "--format", "table", *EXAMPLE_2)
     assert done.returncode == 0, done.stderr
     header, rule, *rows = done.stdout.splitlines()
-    assert header.split()[:2] == ["id", "object"] and "status" in header.split()
+    assert header.split() == ["id", "status", "created_at", "model"]  # the spec's view: {table: [...]}
     assert set(rule.replace(" ", "")) == {"-"}
     assert [row.split()[0] for row in rows] == SEED_RUNS
     assert max(len(line) for line in done.stdout.splitlines()) <= 120
@@ -187,23 +198,23 @@ def test_a_closed_reader_ends_the_listing_quietly(srv):
 
 def test_warning_verbose_and_debug_labels(srv):
     srv.store.add_runs("thread_abc456", 25)
-    done = run(srv, "Get-ThreadRun", "thread_abc456")
+    done = run_main(srv, "Get-ThreadRun", "thread_abc456")
     assert done.returncode == 0
     assert done.stderr == "WARNING: There is more data that has not been retrieved.\n"
-    done = run(srv, *EXAMPLE_1, "-Verbose")
+    done = run_main(srv, *EXAMPLE_1, "-Verbose")
     lines = done.stderr.splitlines()
     assert lines[0] == f"VERBOSE: GET {srv.base_url}/threads/thread_abc123/runs/run_abc123"
     assert all(line.startswith("VERBOSE: ") for line in lines)
-    done = run(srv, *EXAMPLE_1, "-Debug")
+    done = run_main(srv, *EXAMPLE_1, "-Debug")
     assert any(line.startswith("DEBUG: Request headers: Authorization: Bearer sk-pro***")
                for line in done.stderr.splitlines())
     assert done.returncode == 0 and json_lines(done.stdout)[0]["id"] == "run_abc123"
 
 
 def test_a_traceback_only_with_debug(srv):
-    done = run(srv, "Get-ThreadRun", "-Thread", "thread_nope")
+    done = run_main(srv, "Get-ThreadRun", "-Thread", "thread_nope")
     assert "Traceback" not in done.stderr
-    done = run(srv, "Get-ThreadRun", "-Thread", "thread_nope", "-Debug")
+    done = run_main(srv, "Get-ThreadRun", "-Thread", "thread_nope", "-Debug")
     assert done.returncode == 1
     assert "Traceback (most recent call last)" in done.stderr
     assert "NotFoundError" in done.stderr
@@ -230,8 +241,30 @@ def test_a_traceback_only_with_debug(srv):
 def test_the_key_never_appears(srv, args, fault):
     if fault is not None:
         srv.inject(fault, times=2)
-    done = run(srv, *args)
+    done = run_main(srv, *args)
     for key in (KEY, KEY[::-1]):
         assert key not in done.stdout
         assert key not in done.stderr
         assert key[6:-2] not in done.stderr  # not even the masked middle
+
+
+class _ClosedPipe:
+    """stdout whose reader has gone away."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("args", [["demo"], ["--list"], ["help", "Get-ThreadRun", "-Full"]])
+def test_a_closed_reader_ends_the_tools_own_commands_quietly(monkeypatch, capsys, args):
+    from pyopenai_ps.cli import main
+
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(args) == 1
+    assert capsys.readouterr().err == ""  # no traceback

@@ -21,6 +21,8 @@ from pyopenai_ps.pslang.parser import (
     parse_value,
 )
 from pyopenai_ps.pslang.lexer import SPACES
+from pyopenai_ps.pslang.parser import Hashtable, UnsetVariable
+from pyopenai_ps.spec.numbers import LiteralFloat, LiteralInt
 
 P = ParameterToken
 
@@ -175,7 +177,16 @@ ARGUMENTS = [
 def test_argument_values(line, expected):
     value = arg(line)
     assert value == expected
-    assert type(value) is type(expected)
+    if type(expected) in (int, float):
+        # a number that is a whole argument keeps its token text (issue 13, D02: [string] gets '0x10')
+        assert type(value) is {int: LiteralInt, float: LiteralFloat}[type(expected)]
+        assert value.text == line[2:]
+    elif type(expected) is dict:
+        assert type(value) is Hashtable  # written in a line: its keys are no properties (issue 13, D09)
+    else:
+        assert type(value) is type(expected)
+    if type(expected) is list:
+        assert all(type(item) in (int, float, str, bool, type(None), list) for item in value)  # plain elements
 
 
 ESCAPES = [
@@ -197,7 +208,10 @@ def test_environment_variables(monkeypatch):
     assert arg("X $env:PSLINE_TEST_VAR") == "v1"
     assert arg("X $ENV:PSLINE_TEST_VAR") == "v1"
     assert arg("X ${env:PSLINE_TEST_VAR}") == "v1"
-    assert arg("X $env:PSLINE_TEST_MISSING") is None
+    missing = arg("X $env:PSLINE_TEST_MISSING")  # null to the binder, which names the variable in errors
+    assert isinstance(missing, UnsetVariable) and missing.display == "$env:PSLINE_TEST_MISSING"
+    assert arg("X a,$env:PSLINE_TEST_MISSING") == ["a", None]
+    assert parse_line("$env:PSLINE_TEST_MISSING | X").input == (None,)
     assert arg('X "[$env:PSLINE_TEST_VAR/${env:PSLINE_TEST_VAR}]"') == "[v1/v1]"
     assert arg('X "<$env:PSLINE_TEST_MISSING>"') == "<>"
     assert parse_value("$env:PSLINE_TEST_VAR") == "v1"

@@ -160,6 +160,13 @@ def test_line_breaks_in_headers_are_refused_before_sending(api, monkeypatch, whe
         run = lambda: ps.invoke(f'Get-ThreadRun thread_abc123 -RunId run_abc123 -OrgId "{escaped}"')
     else:
         run = lambda: ps.get_thread_run(additional_headers={"X-Trace": value}, **call)
+    sent = value.replace("\x00", "\r") if where == "environment" else value
+    if where != "additional header" and not any(c in sent.strip() for c in "\r\n\x00"):
+        # The organization is trimmed, as PSOpenAI trims it: line breaks at its ends never reach a header.
+        run()
+        (request,) = api.requests
+        assert request.headers.get("openai-organization") == (sent.strip() or None)
+        return
     with pytest.raises(ConfigurationError) as info:
         run()
     assert api.requests == []

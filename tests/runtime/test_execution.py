@@ -230,15 +230,18 @@ class TestOutput:
     def test_timestamps(self, api):
         run = ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123")
         assert isinstance(run.created_at, datetime) and run.created_at.tzinfo == timezone.utc
-        assert run.created_at.timestamp() == run.to_dict()["created_at"]
+        assert run.created_at.timestamp() == run.to_dict(dates="unix")["created_at"]
+        assert run.to_dict()["created_at"] == run.created_at.isoformat()  # the default: ISO 8601 text
         assert run.cancelled_at is None  # a completed run was never cancelled
 
     def test_to_dict_is_json(self, api):
         run = ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123")
         data = json.loads(json.dumps(run.to_dict()))
-        assert data["id"] == "run_abc123" and isinstance(data["created_at"], int)
+        assert data["id"] == "run_abc123" and isinstance(data["created_at"], str)
+        assert isinstance(run.to_dict(dates="unix")["created_at"], int)
         iso = run.to_dict(dates="iso")
         assert iso["created_at"].endswith("+00:00")
+        assert json.loads(run.json()) == data
 
     def test_repr_and_read_only(self, api):
         run = ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123")

@@ -281,7 +281,9 @@ def test_nested_output_objects_keep_the_date_mode():
     iso = thread.to_dict(dates="iso")
     assert iso["created_at"] == iso["Messages"][0]["created_at"] == "1970-01-01T00:00:00+00:00"
     assert thread.to_dict(dates="datetime")["Messages"][0]["created_at"] == datetime(1970, 1, 1, tzinfo=timezone.utc)
-    assert thread.to_dict()["Messages"][0]["created_at"] == 0
+    assert thread.to_dict(dates="unix")["Messages"][0]["created_at"] == 0
+    untimed = PSObject({"id": "t"}).with_properties({"Messages": [message]})  # no timestamps of its own
+    assert untimed.to_dict(dates="iso")["Messages"][0]["created_at"] == "1970-01-01T00:00:00+00:00"
 
 
 def test_streamed_text_comes_as_pieces_and_raw_payloads_as_plain_strings():
@@ -307,3 +309,29 @@ def test_event_data_that_is_not_json_names_the_event(data):
     with pytest.raises(ps.ResponseFormatError) as info:
         list(select([b"event: thread.message.delta\ndata: " + data + b"\n\n"], EventsSpec(events=(), path=())))
     assert "The event 'thread.message.delta' ending on line 3 of the stream is not JSON" in str(info.value)
+
+
+VALUED = """
+name: Get-Valued
+parameters:
+  - {name: Id, type: String, mandatory: true}
+  - {name: Tag, type: Switch}
+  - include: _connection
+operation:
+  output:
+    derived:
+      Messages: {value: []}
+      Tagged: {value: tagged, when: Tag}
+      Echo: {answer: name}
+  sets:
+    __AllParameterSets: {path: "/valued/{id}", path_values: {id: {parameter: Id}}}
+"""
+
+
+def test_a_derived_property_from_a_value_source(echo):
+    echo.answer(_json({"id": "v_1", "name": "first"}), _json({"id": "v_2"}))
+    valued = _command(VALUED)
+    got = valued(id="v_1", tag=True)
+    assert (got.Messages, got.Tagged, got.Echo) == ([], "tagged", "first")
+    plain = valued(id="v_2")
+    assert plain.Messages == [] and "Tagged" not in plain and "Echo" not in plain  # gives nothing: left out

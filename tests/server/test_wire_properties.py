@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pyopenai_ps.server import StreamSettings
 from pyopenai_ps.server.multipart import MultipartParser
-from server_helpers import Api, form_body, parse_sse
+from server_helpers import Api, form_body
 
 BOUNDARY = "xYz"
 # Content made of pieces that look like the start of a boundary, to trip a naive parser.

@@ -9,6 +9,7 @@ import pytest
 
 import pyopenai_ps
 from pyopenai_ps import SpecError
+from pyopenai_ps.runtime.command import Command
 from pyopenai_ps.runtime.registry import Registry, bundled_specs_dir
 from pyopenai_ps.spec import ALL_SETS, function_name_for
 from pyopenai_ps.spec.load import load_spec_file, load_spec_text
@@ -66,10 +67,19 @@ class TestRefused:
         err = refused(tmp_path, GOOD.replace("sets: [A]", "sets: [C]"))
         assert err.parameter == "First" and err.field == "sets" and "'C'" in str(err)
 
-    def test_two_parameters_on_one_position(self, tmp_path):
+    def test_two_parameters_on_one_position_load(self, tmp_path):
+        # PowerShell defines such a function without complaint (issue 13 item 11; refused before):
+        # only a positional argument that needs the position fails.
         text = GOOD + "  - {name: Third, type: String, position: 0, sets: [A]}\n"
-        err = refused(tmp_path, text)
-        assert err.parameter == "Third" and err.field == "position" and "First" in str(err)
+        command = Command(load_spec_file(write(tmp_path, text)))
+        assert command.bind(First="x").bound == {"First": "x"}
+        assert command.bind(First="x", Third="y").parameter_set == "A"
+        with pytest.raises(pyopenai_ps.ParameterBindingError) as info:
+            command.bind("x")
+        assert info.value.error_id == "AmbiguousPositionalParameterNoName"
+        assert set(info.value.parameters) == {"First", "Third"}
+        # once one of the two is named, the other holds the position alone
+        assert command.bind("y", first="x").bound == {"First": "x", "Third": "y"}
 
     def test_alias_clashing_with_a_parameter(self, tmp_path):
         err = refused(tmp_path, GOOD + "  - {name: Third, type: String, aliases: [first]}\n")
@@ -91,10 +101,45 @@ class TestRefused:
         ("validate", "  - {name: Third, type: String, validate: {pattern: '('}}\n"),
         ("default", "  - {name: Third, type: Int32, default: many}\n"),
         ("pipeline", "  - {name: Third, type: Int32, pipeline: [ByMagic]}\n"),
+        # what PowerShell's attribute constructors refuse (issue 13 item 12)
+        ("validate", "  - {name: Third, type: 'String[]', validate: {count: [-1, 2]}}\n"),
+        ("validate", "  - {name: Third, type: 'String[]', validate: {count: [0, 0]}}\n"),
+        ("validate", "  - {name: Third, type: String, validate: {length: [-1, 2]}}\n"),
+        ("validate", "  - {name: Third, type: Int32, validate: {range: Non}}\n"),
+        ("validate", "  - {name: Third, type: Int32, validate: {range: xPositive}}\n"),
+        ("validate", "  - {name: Third, type: String, validate: {not_null_or_white_space: 1}}\n"),
+        ("remaining_arguments", "  - {name: Third, type: 'Object[]', remaining_arguments: yes please}\n"),
+        ("remaining_arguments", "  - {name: Third, type: 'Object[]', sets: {A: {remaining_arguments: 1}}}\n"),
+        ("false_binds", "  - {name: Third, type: Int32, false_binds: true}\n"),
     ])
     def test_unknown_names_and_bad_arguments(self, tmp_path, field, text):
         err = refused(tmp_path, GOOD + text)
         assert err.parameter == "Third" and err.field == field
+
+    def test_unknown_validator_suggests_the_closest(self, tmp_path):
+        err = refused(tmp_path, GOOD + "  - {name: Third, type: String, validate: {not_null_or_whitespace: true}}\n")
+        assert "did you mean 'not_null_or_white_space'" in str(err)
+
+    def test_more_than_32_parameter_sets(self, tmp_path):
+        def many(count: int) -> str:
+            names = ", ".join(f"S{i}" for i in range(count))
+            lines = "".join(f"  - {{name: P{i}, type: String, sets: [S{i}]}}\n" for i in range(count))
+            return f"name: Test-Thing\nparameter_sets: [{names}]\nparameters:\n{lines}"
+
+        err = refused(tmp_path, many(33))
+        assert err.field == "parameter_sets" and "at most 32" in str(err)
+        spec = load_spec_file(write(tmp_path, many(32)))
+        assert len(spec.parameter_sets) == 32
+
+    @pytest.mark.parametrize("enums, text", [
+        ("{Level: {values: {Low: 1}, flags: maybe}}", "flags takes true or false"),
+        ("{Level: {values: [Low, High]}}", "values maps each name"),
+        ("{Level: [Low, low]}", "repeats a name"),
+        ("{String: [A]}", "would hide the built-in type"),
+    ])
+    def test_bad_enums(self, tmp_path, enums, text):
+        err = refused(tmp_path, GOOD + f"enums: {enums}\n")
+        assert err.field == "enums" and text in str(err)
 
     def test_default_set_must_be_declared(self, tmp_path):
         err = refused(tmp_path, GOOD.replace("default_parameter_set: A", "default_parameter_set: Z"))
@@ -154,6 +199,28 @@ class TestModel:
         second = spec.parameter("second")
         assert [(m.set_name, m.mandatory, m.position) for m in second.membership] == [("B", True, 0)]
         assert spec.function_name == "test_thing"
+
+    def test_new_parameter_keys(self):
+        spec = load_spec_text(
+            "name: Test-Keys\n"
+            "parameter_sets: [A, B]\n"
+            "enums: {Level: {values: {Low: 1, High: 10}}, Access: {flags: true, values: {Read: 1, Write: 2}}}\n"
+            "parameters:\n"
+            "  - {name: Rest, type: 'Object[]', position: 3, sets: {A: {remaining_arguments: true}, B: {}}}\n"
+            "  - {name: All, type: 'String[]', remaining_arguments: true}\n"
+            "  - {name: Force, type: Switch, false_binds: true}\n"
+            "  - {name: Level, type: Level, default: high}\n"
+            "  - {name: Access, type: Access, default: 'Read,Write'}\n"
+            "  - {name: Size, type: Int32, validate: {range: pos}}\n"
+        )
+        rest = spec.parameter("Rest")
+        assert [(m.set_name, m.remaining, m.position) for m in rest.membership] == [("A", True, 3), ("B", False, 3)]
+        assert all(m.remaining for m in spec.parameter("All").membership)
+        assert spec.parameter("Force").false_binds
+        assert spec.parameter("Level").default == "High" and int(spec.parameter("Level").default) == 10
+        assert int(spec.parameter("Access").default) == 3
+        assert spec.parameter("Size").range == "Positive"
+        assert spec.enums["Access"].flags and spec.enums["Level"].names == ("Low", "High")
 
     def test_no_sets_means_all_parameter_sets(self):
         spec = load_spec_text("name: Test-Plain\nparameters:\n  - {name: X, type: String, position: 0}\n")

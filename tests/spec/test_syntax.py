@@ -101,7 +101,7 @@ parameters:
   - {name: Name, type: String, position: 1, mandatory: true}
   - {name: Size, type: Double, position: 2}
   - {name: Weights, type: 'int[]'}
-  - {name: Options, type: Hashtable}
+  - {name: Options, type: IDictionary}
   - {name: Retries, type: Int32}
   - {name: Confirmed, type: Switch, mandatory: true}
   - {name: PassThru, type: Switch}
@@ -149,7 +149,12 @@ def test_the_fixtures_show_every_form(form: str) -> None:
         ("{name: P, type: Switch}", "[-P]"),
         ("{name: P, type: SwitchParameter, mandatory: true}", "-P"),
         ("{name: P, type: 'string[]'}", "[-P <String[]>]"),
-        ("{name: P, type: Hashtable}", "[-P <IDictionary>]"),
+        ("{name: P, type: Hashtable}", "[-P <Hashtable>]"),  # types are kept as declared (issue 13)
+        ("{name: P, type: IDictionary}", "[-P <IDictionary>]"),
+        ("{name: P, type: float}", "[-P <Float>]"),
+        ("{name: P, type: PSCustomObject}", "[-P <PSCustomObject>]"),
+        ("{name: P, type: uint}", "[-P <UInt32>]"),
+        ("{name: P, type: datetime}", "[-P <DateTime>]"),
         ("{name: P, type: SecureString, position: 3}", "[[-P] <SecureString>]"),
     ],
 )

@@ -4,10 +4,13 @@
   ``It`` title of the case; a TestCases row adds its row label in brackets.
 * ``cs_rule(source, function)``: a rule confirmed in PowerShell's C# that no PowerShell test
   covers (cases from the issue's list of known disagreements).
-* ``differs(reason)``: our binder disagrees with PowerShell today; the test asserts
-  PowerShell's behaviour.  ``reason`` names what differs and the C# that confirms it.
-* ``missing(feature)``: the spec format cannot state the function yet; the test uses the
+* ``differs(reason)``: our binder disagrees with PowerShell; the test asserts PowerShell's
+  behaviour.  ``reason`` names what differs and the C# that confirms it.
+* ``missing(feature)``: the spec format cannot state the function; the test uses the
   syntax proposed in SPEC_PROPOSALS.md.
+
+No test uses either today (issue 13 fixed D01-D19 and added the F_* features); the constants
+stay as the record DISAGREEMENTS.md and SPEC_PROPOSALS.md refer to.
 """
 
 from __future__ import annotations

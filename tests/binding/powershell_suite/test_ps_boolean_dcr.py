@@ -56,8 +56,9 @@ def _row(title: str, iteration: int, label: str, value: bool):
     ],
 )
 def test_switch_takes_a_bool_after_a_colon(value):
-    # ParserTestSwitchCmdlet -switchParam:$switchTestParam
-    binding = SWITCH_CMDLET.bind(switchParam=value)
+    # ParserTestSwitchCmdlet -switchParam:$switchTestParam (a line: from Python keywords a False
+    # switch means "not given", unless the spec says false_binds)
+    binding = bind_line(SWITCH_CMDLET, f"ParserTestSwitchCmdlet -switchParam:{'$true' if value else '$false'}")
     assert binding.bound["switchParam"] is value
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 import pytest
 
 from ._support import ParameterBindingError, SpecError, bind_line, command_from_yaml, spec_from_yaml
-from .marks import D01_EMPTY_STRING, D11_SHARED_POSITION, ENGINE_PB, F_REMAINING, differs, missing, ps_case
-
-REMAINING = F_REMAINING
+from .marks import ENGINE_PB, ps_case
 
 
 def case(title: str) -> pytest.MarkDecorator:
@@ -32,7 +30,6 @@ SHARED_POSITION = """
 
 
 @case("Should throw a parameter binding exception when two parameters have the same position")
-@differs(D11_SHARED_POSITION)
 def test_shared_position_fails_only_when_a_positional_argument_needs_it():
     command = command_from_yaml(SHARED_POSITION)  # PowerShell defines the function without complaint
     with pytest.raises(ParameterBindingError) as caught:
@@ -42,7 +39,6 @@ def test_shared_position_fails_only_when_a_positional_argument_needs_it():
 
 
 @case("a mandatory parameter can't be passed a null if it doesn't have AllowNullAttribute")
-@differs(D01_EMPTY_STRING)
 def test_null_to_mandatory_string_is_an_empty_string():
     command = command_from_yaml(
         """
@@ -245,7 +241,6 @@ CMDLET = """
             "Binds properly when passing multiple arguments to a cmdlet")),
     ],
 )
-@missing(REMAINING)
 def test_remaining_arguments_from_a_line(spec, line, expected):
     command = command_from_yaml(spec)
     assert list(bind_line(command, line).bound["Parameter"]) == expected
@@ -260,7 +255,6 @@ def test_remaining_arguments_from_a_line(spec, line, expected):
             "Binds properly when collections of type other than object[] are used on a cmdlet")),
     ],
 )
-@missing(REMAINING)
 def test_remaining_arguments_from_one_collection(spec, expected):
     # A [List[int]] passed as the only remaining argument is unwrapped into its elements.
     command = command_from_yaml(spec)

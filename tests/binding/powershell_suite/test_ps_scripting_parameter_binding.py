@@ -9,7 +9,7 @@ Each PowerShell function becomes a spec.  Rules of PowerShell used in writing th
 * An untyped parameter is [object] (spec type ``Object``).
 
 Cases whose function needs ValueFromRemainingArguments, or an enum with values, use the
-syntax proposed in SPEC_PROPOSALS.md and are marked xfail "spec feature missing".
+syntax of SPEC_PROPOSALS.md (``remaining_arguments``, ``enums: {Name: {flags: true, values: ...}}``).
 """
 
 from __future__ import annotations
@@ -19,22 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 from ._support import ParameterBindingError, SpecError, bind_line, command_from_yaml, spec_from_yaml
-from .marks import (
-    D01_EMPTY_ARRAY,
-    D01_EMPTY_STRING,
-    D01_NULL,
-    D09_SCALAR_PROPERTIES,
-    D12_TOO_MANY_SETS,
-    F_ENUM_VALUES,
-    F_REMAINING,
-    SCRIPTING_PB,
-    differs,
-    missing,
-    ps_case,
-)
-
-REMAINING = F_REMAINING
-ENUM_VALUES = F_ENUM_VALUES
+from .marks import SCRIPTING_PB, ps_case
 
 
 def case(title: str) -> pytest.MarkDecorator:
@@ -164,7 +149,6 @@ REMAINING_A_FOO = """
 
 
 @case("Value from remaining arguments")
-@missing(REMAINING)
 @pytest.mark.parametrize(
     ("line", "a", "foo"),
     [
@@ -193,7 +177,6 @@ parameters:
 
 
 @case("Multiple parameter sets with Value from remaining arguments")
-@missing(REMAINING)
 def test_remaining_arguments_with_two_named_sets_is_ambiguous():
     with pytest.raises(ParameterBindingError) as caught:
         bind_line(command_from_yaml(_two_sets_with_remaining(None)), "get-foo -a a -b b c d")
@@ -201,7 +184,6 @@ def test_remaining_arguments_with_two_named_sets_is_ambiguous():
 
 
 @case("Multiple parameter sets with Value from remaining arguments")
-@missing(REMAINING)
 @pytest.mark.parametrize(
     ("line", "expected"),
     [("get-foo -a a b c d", ["b", "c", "d"]), ("get-foo -b b a c d", ["a", "c", "d"])],
@@ -215,11 +197,9 @@ def test_remaining_arguments_after_a_named_set_member(line, expected):
     ("default_set", "bound_a", "bound_b"),
     [
         pytest.param("set1", "a", None,
-                     marks=[case("Default parameter set with value from remaining arguments case 1"),
-                            missing(REMAINING)]),
+                     marks=[case("Default parameter set with value from remaining arguments case 1")]),
         pytest.param("set2", None, "a",
-                     marks=[case("Default parameter set with value from remaining argument case 2"),
-                            missing(REMAINING)]),
+                     marks=[case("Default parameter set with value from remaining argument case 2")]),
     ],
 )
 def test_default_set_takes_the_shared_position(default_set, bound_a, bound_b):
@@ -247,7 +227,6 @@ def test_thirty_two_sets_work():
 
 
 @case("Too many parameter sets defined")
-@differs(D12_TOO_MANY_SETS)
 def test_thirty_three_sets_are_refused():
     with pytest.raises(SpecError):
         spec_from_yaml(_many_sets(33))
@@ -315,15 +294,13 @@ parameters:
     [
         pytest.param("Object", "$null", "ParameterArgumentValidationErrorNullNotAllowed",
                      "Cannot bind argument to parameter 'a' because it is null.",
-                     marks=[case("Null is not Allowed when AllowNull attribute is not set"), differs(D01_NULL)]),
+                     marks=[case("Null is not Allowed when AllowNull attribute is not set")]),
         pytest.param("String", "''", "ParameterArgumentValidationErrorEmptyStringNotAllowed",
                      "Cannot bind argument to parameter 'a' because it is an empty string.",
-                     marks=[case("Empty string is not allowed AllowEmptyString Attribute is not set"),
-                            differs(D01_EMPTY_STRING)]),
+                     marks=[case("Empty string is not allowed AllowEmptyString Attribute is not set")]),
         pytest.param("String[]", "@()", "ParameterArgumentValidationErrorEmptyArrayNotAllowed",
                      "Cannot bind argument to parameter 'a' because it is an empty array.",
-                     marks=[case("Empty collection is not allowed when AllowEmptyCollection it not set"),
-                            differs(D01_EMPTY_ARRAY)]),
+                     marks=[case("Empty collection is not allowed when AllowEmptyCollection it not set")]),
     ],
 )
 def test_mandatory_parameter_refuses_null_and_empty(type_name, argument, error_id, message):
@@ -368,7 +345,6 @@ def test_unbound_bool_is_left_alone():
 
 
 @case("Parameter binding failure on Parameter1 should not cause parameter binding failure on Length")
-@differs(D09_SCALAR_PROPERTIES)
 def test_string_record_binds_its_length_by_property_name():
     command = command_from_yaml(
         """
@@ -429,7 +405,6 @@ parameters:
             "Parameter default value is converted correctly to the proper type when CmdletBinding is set on param")),
     ],
 )
-@missing(ENUM_VALUES)
 def test_flags_enum_default_converts_to_the_enum(title):
     # [Enum]::GetNames(MemberTypes) -join "," converts to every flag: 255.
     binding = command_from_yaml(_member_types_spec(with_values=True, default=True)).bind()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from ._support import command_from_yaml
-from .marks import F_REMAINING_ARGS, SPLATTING, missing, ps_case
+from .marks import SPLATTING, ps_case
 
 # Get-Verb (GetVerbCommand.cs): [string[]] Verb at position 0 and [string[]] Group at
 # position 1 with a ValidateSet, both from the pipeline by value and by property name.
@@ -63,7 +63,6 @@ def test_splatted_keys_bind_a_simple_function(splat, expected):
 
 
 @ps_case(SPLATTING, "works on simple function")
-@missing(F_REMAINING_ARGS)
 def test_splatted_key_naming_no_parameter_goes_to_args():
     # SimpleTest @{ Name = "Hello"; Blah = "World" } -> "Key: Hello; Path: ; Args: -Blah: World"
     binding = command_from_yaml(SIMPLE_TEST_WITH_ARGS).bind(Name="Hello", Blah="World")

@@ -1,9 +1,7 @@
-"""Cases of the spec features proposed in SPEC_PROPOSALS.md, beyond the translated tests.
+"""Cases of the spec features of SPEC_PROPOSALS.md (proposed, then implemented by issue 13), beyond the translated tests.
 
-Each states one rule of the PowerShell feature the proposal copies (the C# that defines
-it is named in the ``spec_proposal`` marker), written with the proposed syntax, and is
-xfail until the feature exists.  Cases that pass already document what exists today
-(the allow_* flags, Single, Double, Hashtable conversions).
+Each states one rule of the PowerShell feature it copies (the C# that defines it is named in
+the ``spec_proposal`` marker), written with the spec syntax the feature has.
 """
 
 from __future__ import annotations
@@ -14,17 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from ._support import ParameterBindingError, SpecError, bind_line, command_from_yaml, declared_type, spec_from_yaml
-from .marks import (
-    D13_TYPED_ARRAY,
-    F_ENUM_VALUES,
-    F_RANGE_KINDS,
-    F_REMAINING,
-    F_WHITE_SPACE,
-    differs,
-    f_type,
-    missing,
-    proposal,
-)
+from .marks import F_ENUM_VALUES, F_RANGE_KINDS, F_REMAINING, F_WHITE_SPACE, f_type, proposal
 
 CONTROLLER = "src/System.Management.Automation/engine/CmdletParameterBinderController.cs"
 POSITIONS = "src/System.Management.Automation/engine/ParameterBinderController.cs"
@@ -46,7 +34,6 @@ REST = """
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 @pytest.mark.parametrize(
     ("line", "rest"),
     [
@@ -61,26 +48,22 @@ def test_remaining_arguments_collect_in_order(line, rest):
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_nothing_left_leaves_the_parameter_unbound():
     assert dict(bind_line(command_from_yaml(REST), "Invoke-Rest a").bound) == {"First": "a"}
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_remaining_parameter_can_be_named():
     binding = bind_line(command_from_yaml(REST), "Invoke-Rest a -Rest 1,2")
     assert list(binding.bound["Rest"]) == [1, 2]
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_one_collection_left_is_unwrapped():
     assert list(bind_line(command_from_yaml(REST), "Invoke-Rest a 1,2,3").bound["Rest"]) == [1, 2, 3]
 
 
 @proposal(F_REMAINING, POSITIONS + ": EvaluateUnboundPositionalParameters skips ValueFromRemainingArguments")
-@missing(F_REMAINING)
 def test_remaining_parameter_takes_no_position():
     command = command_from_yaml(
         """
@@ -93,7 +76,6 @@ def test_remaining_parameter_takes_no_position():
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_remaining_values_convert_to_the_element_type():
     command = command_from_yaml(
         """
@@ -106,14 +88,12 @@ def test_remaining_values_convert_to_the_element_type():
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_python_keyword_naming_nothing_is_collected_like_a_splatted_key():
     binding = command_from_yaml(REST).bind("a", extra="x")
     assert list(binding.bound["Rest"]) == ["-extra:", "x"]
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_remaining_arguments_per_set():
     command = command_from_yaml(
         """
@@ -133,7 +113,6 @@ def test_remaining_arguments_per_set():
 
 
 @REMAINING_CASE
-@missing(F_REMAINING)
 def test_two_remaining_parameters_in_one_set_are_ambiguous_when_used():
     command = command_from_yaml(
         """
@@ -159,7 +138,6 @@ WHITE = """
 
 
 @proposal(F_WHITE_SPACE, ATTRIBUTES + ": ValidateNotNullOrAttributeBase.Validate")
-@missing(F_WHITE_SPACE)
 @pytest.mark.parametrize(("value", "ok"), [("\t\n", False), (" a ", True), (["a", "b"], True), ({"k": 1}, True),
                                             ([1, None], False)])
 def test_white_space_rule(value, ok):
@@ -173,7 +151,6 @@ def test_white_space_rule(value, ok):
 
 
 @proposal(F_WHITE_SPACE, ATTRIBUTES + ": ValidateNotNullOrWhiteSpaceAttribute")
-@missing(F_WHITE_SPACE)
 def test_white_space_flag_takes_true_only():
     spec_from_yaml(WHITE)
     with pytest.raises(SpecError):
@@ -184,7 +161,6 @@ def test_white_space_flag_takes_true_only():
 
 
 @proposal(F_RANGE_KINDS, ATTRIBUTES + ": ValidateRangeAttribute(ValidateRangeKind)")
-@missing(F_RANGE_KINDS)
 @pytest.mark.parametrize("kind", ["positive", "NONNEGATIVE"])
 def test_range_kind_names_ignore_case(kind):
     command = command_from_yaml(
@@ -198,7 +174,6 @@ def test_range_kind_names_ignore_case(kind):
 
 
 @proposal(F_RANGE_KINDS, ATTRIBUTES + ": ValidateRangeAttribute.ValidateRange(object, ValidateRangeKind)")
-@missing(F_RANGE_KINDS)
 def test_range_kind_checks_each_element():
     command = command_from_yaml(
         """
@@ -245,7 +220,6 @@ parameters:
 
 
 @proposal(f_type("DateTime"), PRIMITIVES + ": ConvertTo System.DateTime (invariant culture)")
-@missing(f_type("DateTime"))
 @pytest.mark.parametrize(
     ("argument", "expected"),
     [
@@ -259,7 +233,6 @@ def test_datetime_from_text(argument, expected):
 
 
 @proposal(f_type("DateTime"), PRIMITIVES + ": ConvertTo System.DateTime")
-@missing(f_type("DateTime"))
 def test_datetime_object_binds_as_it_is_and_bad_text_fails():
     command = command_from_yaml(one_parameter("DateTime"))
     moment = datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)
@@ -275,9 +248,9 @@ def test_datetime_object_binds_as_it_is_and_bad_text_fails():
     ("type_name", "good", "bad"),
     [
         pytest.param("UInt32", [0, 4294967295, "1kb"], [-1, 4294967296],
-                     marks=[proposal(f_type("UInt32"), PRIMITIVES), missing(f_type("UInt32"))]),
+                     marks=[proposal(f_type("UInt32"), PRIMITIVES)]),
         pytest.param("UInt64", [0, 18446744073709551615], [-1, 18446744073709551616],
-                     marks=[proposal(f_type("UInt64"), PRIMITIVES), missing(f_type("UInt64"))]),
+                     marks=[proposal(f_type("UInt64"), PRIMITIVES)]),
     ],
 )
 def test_unsigned_integers(type_name, good, bad):
@@ -303,15 +276,11 @@ def test_floating_types_exist(type_name):
 @pytest.mark.parametrize(
     "type_name",
     [
-        pytest.param("Float", marks=[proposal(f_type("Float"), "PowerShell type accelerator [float] = System.Single"),
-                                     missing(f_type("Float"))]),
-        pytest.param("Hashtable", marks=[proposal(f_type("Hashtable"), "System.Collections.Hashtable"),
-                                         missing(f_type("Hashtable"))]),
-        pytest.param("PSObject", marks=[proposal(f_type("PSObject"), "System.Management.Automation.PSObject"),
-                                        missing(f_type("PSObject"))]),
+        pytest.param("Float", marks=[proposal(f_type("Float"), "PowerShell type accelerator [float] = System.Single")]),
+        pytest.param("Hashtable", marks=[proposal(f_type("Hashtable"), "System.Collections.Hashtable")]),
+        pytest.param("PSObject", marks=[proposal(f_type("PSObject"), "System.Management.Automation.PSObject")]),
         pytest.param("PSCustomObject", marks=[proposal(f_type("PSCustomObject"),
-                                                       "type accelerator [pscustomobject] = PSObject"),
-                                              missing(f_type("PSCustomObject"))]),
+                                                       "type accelerator [pscustomobject] = PSObject")]),
     ],
 )
 def test_declared_type_name_is_kept(type_name):
@@ -329,14 +298,12 @@ def test_hashtable_takes_a_mapping_and_refuses_an_object():
 
 
 @proposal(f_type("PSCustomObject"), BINDER_BASE + ": CoerceTypeAsNeeded (PSObject takes anything)")
-@missing(f_type("PSCustomObject"))
 @pytest.mark.parametrize("value", [SimpleNamespace(a=1), {"a": 1}, "text", 5])
 def test_pscustomobject_parameter_takes_anything(value):
     assert command_from_yaml(one_parameter("PSCustomObject")).bind(value).bound["Value"] is value
 
 
 @proposal(f_type("Byte[]"), BINDER_BASE + ": CoerceTypeAsNeeded")
-@differs(D13_TYPED_ARRAY)
 @pytest.mark.parametrize("value", [b"\x00\x01\xff", bytearray(b"\x00\x01\xff")], ids=["bytes", "bytearray"])
 def test_byte_array_takes_bytes_as_they_are(value):
     assert command_from_yaml(one_parameter("Byte[]")).bind(value).bound["Value"] is value
@@ -366,7 +333,6 @@ ACCESS = """
 
 
 @proposal(F_ENUM_VALUES, PRIMITIVES + ": ConvertIntegerToEnum / EnumSingleTypeConverter")
-@missing(F_ENUM_VALUES)
 @pytest.mark.parametrize(("argument", "name", "number"), [(10, "High", 10), ("'high'", "High", 10), (1, "Low", 1)])
 def test_enum_value_by_number_or_name(argument, name, number):
     bound = bind_line(command_from_yaml(LEVELS), f"Set-Level {argument}").bound["Level"]
@@ -376,7 +342,6 @@ def test_enum_value_by_number_or_name(argument, name, number):
 
 
 @proposal(F_ENUM_VALUES, PRIMITIVES + ": EnumSingleTypeConverter.ThrowForUndefinedEnum")
-@missing(F_ENUM_VALUES)
 @pytest.mark.parametrize("argument", ["2", "'Low,High'"])
 def test_enum_refuses_undefined_numbers_and_commas(argument):
     with pytest.raises(ParameterBindingError) as caught:
@@ -385,7 +350,6 @@ def test_enum_refuses_undefined_numbers_and_commas(argument):
 
 
 @proposal(F_ENUM_VALUES, PRIMITIVES + ": EnumSingleTypeConverter (flags)")
-@missing(F_ENUM_VALUES)
 @pytest.mark.parametrize("argument", ["'Read,Write'", "3", "Read,Write"])
 def test_flags_enum_combines_values(argument):
     bound = bind_line(command_from_yaml(ACCESS), f"Set-Access {argument}").bound["Access"]
