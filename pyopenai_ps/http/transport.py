@@ -315,6 +315,9 @@ class StreamedAnswer:
             if not eager:
                 yield from response.stream(size)
                 return
+            if response.chunked and response.supports_chunked_reads():
+                yield from response.read_chunked(size)  # each HTTP chunk as it comes (an event stream's events)
+                return
             while chunk := response.read1(size):
                 yield chunk
         except HTTPError as e:
