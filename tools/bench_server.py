@@ -17,6 +17,12 @@ Endpoints (any other path is a 404 with an OpenAI-like error body)::
                                                       pages over 10,000 runs (run_00000 ..
                                                       run_09999), with first_id / last_id /
                                                       has_more, in asc or desc order
+    POST /v1/threads/<id>/runs                        with ``"stream": true`` in the body: a run's event
+                                                      stream with ``--deltas`` message deltas (10,000),
+                                                      chunked, one chunk an event; else a queued run
+                                                      (run_wait on thread_wait, which starts its clock)
+    GET /v1/threads/thread_wait/runs/run_wait         in_progress until ``--wait-seconds`` (5) after the
+                                                      last POST of it, then completed
 
 The pages for ``limit=100`` in both orders, keyed by ``after``, are rendered at
 start-up; any other combination of ``limit`` / ``after`` / ``before`` is joined
@@ -39,6 +45,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from urllib.parse import parse_qsl
 
 EPOCH = 1_700_000_000
@@ -129,6 +136,7 @@ class World:
 
     def __init__(self, runs: int = 10_000) -> None:
         self.content_bytes = 1 << 30
+        self.runs = Runs(10_000, 5.0)
         width = max(5, len(str(runs - 1)))
         self.ids = [f"run_{i:0{width}d}" for i in range(runs)]
         self.index = {run_id: i for i, run_id in enumerate(self.ids)}
@@ -229,6 +237,67 @@ class World:
         return found
 
 
+# --- runs: a pre-rendered event stream, and a run that takes its time ----------------------------------
+
+WAIT_THREAD, WAIT_RUN = "thread_wait", "run_wait"
+
+
+def _event(name: str, payload: object) -> bytes:
+    """One server-sent event as one HTTP chunk."""
+    data = b"event: " + name.encode() + b"\ndata: " + (payload if isinstance(payload, bytes) else _dumps(payload)) + b"\n\n"
+    return f"{len(data):x}\r\n".encode() + data + b"\r\n"
+
+
+def render_stream(thread_id: str, deltas: int) -> bytes:
+    """A whole streamed run, as OpenAI sends it: status events, ``deltas`` message deltas, done."""
+    run = make_run(thread_id, "run_stream", EPOCH)
+    message = {"id": "msg_stream", "object": "thread.message", "created_at": EPOCH, "thread_id": thread_id,
+               "role": "assistant", "content": [], "assistant_id": "asst_abc123", "run_id": "run_stream",
+               "attachments": [], "metadata": {}, "status": "in_progress"}
+    parts = [_event("thread.run.created", {**run, "status": "queued"}),
+             _event("thread.run.queued", {**run, "status": "queued"}),
+             _event("thread.run.in_progress", {**run, "status": "in_progress"}),
+             _event("thread.message.created", message),
+             _event("thread.message.in_progress", message)]
+    for i in range(deltas):
+        delta = {"id": "msg_stream", "object": "thread.message.delta",
+                 "delta": {"content": [{"index": 0, "type": "text", "text": {"value": f"w{i % 10} ",
+                                                                              "annotations": []}}]}}
+        parts.append(_event("thread.message.delta", delta))
+    parts += [_event("thread.message.completed", {**message, "status": "completed"}),
+              _event("thread.run.completed", run), _event("done", b"[DONE]"), b"0\r\n\r\n"]
+    head = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nTransfer-Encoding: chunked\r\n"
+            "x-request-id: req_bench_stream\r\nConnection: keep-alive\r\n\r\n").encode()
+    return head + b"".join(parts)
+
+
+class Runs:
+    """The POST /runs answers, and run_wait's clock."""
+
+    def __init__(self, deltas: int, wait_seconds: float) -> None:
+        self.deltas = deltas
+        self.wait_seconds = wait_seconds
+        self.streams: dict[str, bytes] = {}
+        self.started = 0.0
+        run = make_run(WAIT_THREAD, WAIT_RUN, EPOCH)
+        self.queued = _response("200 OK", _dumps({**run, "status": "queued", "completed_at": None}), "req_bench_run")
+        self.in_progress = _response("200 OK", _dumps({**run, "status": "in_progress", "completed_at": None}),
+                                     "req_bench_run")
+        self.completed = _response("200 OK", _dumps(run), "req_bench_run")
+
+    def create(self, thread_id: str, body: bytes) -> bytes:
+        if b'"stream":true' in body.replace(b" ", b""):
+            found = self.streams.get(thread_id)
+            if found is None:
+                found = self.streams.setdefault(thread_id, render_stream(thread_id, self.deltas))
+            return found
+        self.started = time.monotonic()
+        return self.queued
+
+    def wait_run(self) -> bytes:
+        return self.completed if time.monotonic() - self.started >= self.wait_seconds else self.in_progress
+
+
 THREAD = _dumps({"id": "thread_bench", "object": "thread", "created_at": EPOCH, "metadata": {},
                  "tool_resources": {}})
 _BLOCK = bytes(1 << 20)
@@ -264,6 +333,24 @@ def _drain(conn: socket.socket, buffer: bytes, length: int) -> bytes | None:
     return b""
 
 
+def _read_body(conn: socket.socket, buffer: bytes, length: int) -> tuple[bytes, bytes] | None:
+    """A (small) body of ``length`` bytes and what follows it, or None when the peer went away."""
+    while len(buffer) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        buffer += chunk
+    return buffer[:length], buffer[length:]
+
+
+def _runs_target(target: bytes) -> str | None:
+    """The thread id of ``/v1/threads/<id>/runs``, else None."""
+    if target.startswith(b"/v1/threads/") and target.endswith(b"/runs"):
+        thread = target[len(b"/v1/threads/"):-len(b"/runs")]
+        return thread.decode("latin-1") if thread and b"/" not in thread else None
+    return None
+
+
 def serve_connection(conn: socket.socket, world: World) -> None:
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     buffer = b""
@@ -293,11 +380,23 @@ def serve_connection(conn: socket.socket, world: World) -> None:
             if at >= 0:
                 value_end = lowered.find(b"\r\n", at + 2)
                 length = int(lowered[at + 17: value_end if value_end >= 0 else None].strip() or 0)
+            runs_of = _runs_target(target) if method == b"POST" else None
+            if runs_of is not None:  # a small body, read: does it ask for a stream?
+                read = _read_body(conn, buffer, length)
+                if read is None:
+                    return
+                body, buffer = read
+                conn.sendall(world.runs.create(runs_of, body))
+                if close:
+                    return
+                continue
             rest = _drain(conn, buffer, length)  # bodies are read, counted and dropped
             if rest is None:
                 return
             buffer = rest
-            if method == b"POST" and target == b"/v1/threads":
+            if method == b"GET" and target == f"/v1/threads/{WAIT_THREAD}/runs/{WAIT_RUN}".encode():
+                conn.sendall(world.runs.wait_run())
+            elif method == b"POST" and target == b"/v1/threads":
                 conn.sendall(_response("200 OK", THREAD, "req_bench_thread"))
             elif method == b"POST" and target == b"/v1/files":
                 conn.sendall(_file(length))
@@ -324,10 +423,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--runs", type=int, default=10_000, help="runs in thread_big (default 10,000)")
     parser.add_argument("--content-mb", type=int, default=1024, help="size of file_big's content (default 1024)")
+    parser.add_argument("--deltas", type=int, default=10_000, help="message deltas in a streamed run (default 10,000)")
+    parser.add_argument("--wait-seconds", type=float, default=5.0,
+                        help="seconds run_wait stays in_progress after it is made (default 5)")
     args = parser.parse_args(argv)
 
     world = World(args.runs)
     world.content_bytes = args.content_mb << 20
+    world.runs = Runs(args.deltas, args.wait_seconds)
     listener = socket.create_server((args.host, args.port), backlog=128)
     port = listener.getsockname()[1]
 

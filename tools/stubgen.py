@@ -57,7 +57,7 @@ _HEADER = (
     "# Run `python tools/stubgen.py` after changing either; `--check` tells whether this file is current.\n"
 )
 _RETURNS = {"object": "PSObject", "page": "list[PSObject]", "all": "list[PSObject]", "none": "None", "bytes": "bytes",
-            "text": "str"}
+            "text": "str", "events": "list[Any]", "jsonl": "list[PSObject]"}
 #: More overloads than this for one set: aliases of mandatory parameters are then left out of them.
 _MAX_VARIANTS = 16
 
@@ -149,12 +149,24 @@ def _spellings(parameter: ParameterSpec) -> list[str]:
     return words
 
 
+def _own_returns(spec: CmdletSpec, set_name: str) -> str:
+    """What the set's own request returns, its variants included (-Format raw_response: text)."""
+    operation = spec.operation.sets.get(set_name) if spec.operation else None
+    if operation is None or operation.steps:
+        return "Any"
+    own = _RETURNS[operation.returns]
+    for variant in operation.variants:
+        if variant.returns is not None and _RETURNS[variant.returns] not in own.split(" | "):
+            own += " | " + _RETURNS[variant.returns]
+    return own
+
+
 def _returns(spec: CmdletSpec, set_name: str) -> tuple[str, str | None]:
     """(what the set returns, the parameter whose being a string rules out a redirect), as annotations."""
     operation = spec.operation.sets.get(set_name) if spec.operation else None
-    if operation is None:
-        return "Any", None
-    own = _RETURNS[operation.returns]
+    if operation is None or operation.steps:
+        return "Any", None  # steps: whatever the cmdlets they run output
+    own = _own_returns(spec, set_name)
     redirect = operation.redirect
     if redirect is None or spec.operation is None or redirect.to not in spec.operation.sets:
         return own, None
@@ -188,13 +200,19 @@ def _overloads(spec: CmdletSpec) -> list[tuple[list[str], str]]:
         returns, guard = _returns(spec, set_name)
         # a switch of other sets only: False there means "not given", True would pick another set
         other_switches = [p for p in spec.parameters if p.membership_in(set_name) is None and spec.type_of(p).is_switch]
+        # a switch that alone tells this set from one returning something else (-Stream) must be True there
+        names = {p.name for p in selecting}
+        strict = {p.name for p in selecting if spec.type_of(p).is_switch and any(
+            {q.name for q in _selecting(spec, s)} == names - {p.name}
+            and _own_returns(spec, s) != _own_returns(spec, set_name)
+            for s in spec.parameter_sets if p.membership_in(s) is None)}
         for chosen in itertools.product(*choices):
             chosen_by = {p.name: word for p, word in zip(selecting, chosen, strict=True)}
             variants: list[tuple[str, str | None]] = [(returns, None)]
             if guard is not None and any(p.name == guard for p, _ in members):
                 variants = [(returns.split(" | ")[0], "str"), (returns, None)]
             for rank, (variant_returns, guard_type) in enumerate(variants):
-                lines = _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type)
+                lines = _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type, strict)
                 if folded:
                     lines[-1] = "**common: Unpack[_ConnectionParameters]"
                 result.append((rank, lines, variant_returns))
@@ -204,14 +222,16 @@ def _overloads(spec: CmdletSpec) -> list[tuple[list[str], str]]:
     return [(lines, returns) for _, lines, returns in result]
 
 
-def _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type) -> list[str]:  # noqa: ANN001
+def _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type,  # noqa: ANN001
+               strict=frozenset()) -> list[str]:  # noqa: ANN001
     """One overload's parameters: positional ones first (by position), then keyword-only ones."""
 
     def annotation_of(parameter: ParameterSpec) -> str:
         if guard_type and parameter.name == guard:
             return guard_type
         if parameter.name in chosen_by and spec.type_of(parameter).is_switch:
-            return "bool"  # True selects the set; a bool variable (all=want_all) is fine too
+            # True selects the set; a bool variable (all=want_all) is fine too, unless the return differs
+            return "Literal[True]" if parameter.name in strict else "bool"
         return _annotation(spec, parameter)
 
     positional = [p.name for _, p, m in sorted(((m.position, p, m) for p, m in members if m.position is not None),

@@ -137,10 +137,18 @@ def wants_stdin(command: Any, arguments: list[Any]) -> bool:
     except ParameterBindingError as error:
         if error.error_id != "MissingMandatoryParameter":
             raise
-        params = {p.name: p for p in command.compiled.parameters}
-        return any(params[name].by_value_mask | params[name].by_property_mask
-                   for name in error.missing if name in params)
+        return _pipeline_completes(command, arguments)
     return False
+
+
+def _pipeline_completes(command: Any, arguments: list[Any]) -> bool:
+    """Whether pipeline records could complete the call, in its default set or in another one (``$thread |
+    Start-ThreadRun -Assistant a`` binds the Run set, not the default ThreadAndRun)."""
+    try:
+        command.bind_arguments(arguments, expect_pipeline=True)
+    except ParameterBindingError:
+        return False
+    return True
 
 
 def isatty(stream: Any) -> bool:

@@ -226,6 +226,10 @@ class Progress:
         of = f" of {_size(total)}" if total is not None else ""
         self._draw(f"{command_name}: {direction}ing {_size(done)}{of}{rate}")
 
+    def waiting(self, command_name: str, object_id: str, status: str, seconds: float) -> None:
+        """``\rWait-ThreadRun: run_abc is in_progress (3.2 s)``: a wait's object, its status, the time waited."""
+        self._draw(f"{command_name}: {object_id or 'the object'} is {status or 'unknown'} ({seconds:.1f} s)")
+
     def _draw(self, text: str) -> None:
         pad = " " * max(0, self.width - len(text))  # rub out a longer previous line
         write_stderr("\r" + text + pad)

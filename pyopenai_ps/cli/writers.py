@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..runtime.events import TextPiece
 from ..runtime.views import SAMPLE_ROWS, TableView, format_list, json_line
 
 __all__ = ["make_writer", "FORMATS", "terminal_width", "TABLE_PATIENCE", "OutputFailed", "check_stdout"]
@@ -168,10 +169,44 @@ class _TableView(_Writer):
         self._out(self.view.finish())
 
 
+class _TextPieces(_Writer):
+    """Streamed text as plain text, each piece written and flushed as it comes, with one line break after the
+    last; anything else goes to the view it wraps."""
+
+    def __init__(self, view: _Writer) -> None:
+        super().__init__(view.progress, view.properties)
+        self.view = view
+        self.open = False  # pieces written since the last line break
+
+    def write(self, item: Any) -> None:
+        if isinstance(item, TextPiece):
+            if item:
+                self._out(item)
+                self.open = not item.endswith("\n")
+            return
+        self._end_line()
+        self.view.write(item)
+
+    def write_bytes(self, data: bytes | bytearray) -> None:
+        self._end_line()
+        self.view.write_bytes(data)
+
+    def _end_line(self) -> None:
+        if self.open:
+            self._out("\n")
+            self.open = False
+
+    def close(self) -> None:
+        self._end_line()
+        self.view.close()
+
+
 def make_writer(fmt: str, progress: Any, *, properties: Sequence[str] | None = None,
                 columns: Sequence[str] | None = None) -> _Writer:
-    """The writer of a format; ``columns`` are the table's default columns (a spec's ``view:``)."""
+    """The writer of a format; ``columns`` are the table's default columns (a spec's ``view:``). On the list
+    view streamed text is plain text (:class:`_TextPieces`)."""
     if fmt == "table":
         return _TableView(progress, properties, columns)
     writer: type[_Writer] = {"list": _ListView, "json": _JsonArray, "jsonl": _JsonLines}[fmt]
-    return writer(progress, properties)
+    made = writer(progress, properties)
+    return _TextPieces(made) if fmt == "list" else made

@@ -182,6 +182,9 @@ class GuardedResponse(http.client.HTTPResponse):
 
     def _read_next_chunk_size(self) -> int:
         line = self.fp.readline(_MAX_LINE + 1)
+        if not line:  # the connection ended: a cut answer (a connection error), not a framing lie
+            self._close_conn()  # type: ignore[attr-defined]
+            raise http.client.IncompleteRead(b"")
         if len(line) > _MAX_LINE:
             raise FramingError("a chunk-size line is too long")
         size = line.split(b";", 1)[0].strip()

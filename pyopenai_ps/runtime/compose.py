@@ -32,7 +32,10 @@ def _arguments(step: Step, context: Context) -> dict[str, Any]:
 
 
 def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterator[Any]:
-    """Each step in turn: its values read the current object, ``keep`` replaces it, ``output`` yields."""
+    """Each step in turn: its values read the current object, ``keep`` replaces it, ``output`` yields.
+
+    A ``keep`` step that outputs nothing (its error was reported under -ErrorAction Continue) ends the
+    record: the steps after it would read an object that is not there."""
     current = evaluate(operation.start, Context(binding)) if operation.start is not None else None
     current = None if current is NOTHING else current
     for step in operation.steps:
@@ -45,10 +48,14 @@ def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterato
                 current, kept = item, True
             if step.output:
                 yield item
+        if step.keep and not kept:
+            return  # it gave nothing to go on with (its error, if any, was reported): the record ends here
 
 
 def _derive(derived: Derived, item: PSObject, binding: Binding, run: Runner) -> Any:
     context = Context(binding, answer=item)
+    if derived.source is not None:
+        return evaluate(derived.source, context)
     if derived.run is None:
         return PROJECTIONS[derived.projection or ""](item.to_dict())
     outputs = list(run(derived.run.run, _arguments(derived.run, context)))
@@ -59,11 +66,14 @@ def _derive(derived: Derived, item: PSObject, binding: Binding, run: Runner) -> 
 
 
 def with_derived(item: Any, derived: tuple[Derived, ...], binding: Binding, run: Runner) -> Any:
-    """The output object with its derived properties added (each only when its conditions hold)."""
+    """The output object with its derived properties added (each only when its conditions hold; of several
+    alternatives for one property, the first whose conditions hold)."""
     if not derived or not isinstance(item, PSObject):
         return item
     added: dict[str, Any] = {}
     for each in derived:
+        if each.name in added:
+            continue  # an earlier alternative gave it
         context = Context(binding, answer=item)
         if (each.when and not holds(each.when, context)) or (each.unless and holds(each.unless, context)):
             if each.otherwise is not None:
@@ -71,5 +81,7 @@ def with_derived(item: Any, derived: tuple[Derived, ...], binding: Binding, run:
                 if value is not NOTHING:
                     added[each.name] = value
             continue
-        added[each.name] = _derive(each, item, binding, run)
+        value = _derive(each, item, binding, run)
+        if value is not NOTHING:  # a value source that gives nothing leaves the property out
+            added[each.name] = value
     return item.with_properties(added) if added else item

@@ -180,7 +180,12 @@ class Invocation:
             value = evaluate(source, context)
             if value is not NOTHING:
                 arguments[name] = value
-        yield from self._runner(prepared.binding)(follow_up.run, arguments)
+        outputs = self._runner(prepared.binding)(follow_up.run, arguments)
+        if follow_up.output and not holds(follow_up.output, context):
+            for _ in outputs:  # run for its effect (a wait) alone
+                pass
+            return
+        yield from outputs
 
     def _runner(self, binding: Binding) -> Runner:
         """Runs another cmdlet with this call's connection parameters (by role) and common parameters."""

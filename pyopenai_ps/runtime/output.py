@@ -169,7 +169,7 @@ class PSObject(Mapping[str, Any]):
         if dates not in _DATE_FORMS:
             raise ValueError(f"dates must be one of {', '.join(_DATE_FORMS)}, not {dates!r}")
         if dates == "unix" or not self._timestamps:
-            plain: dict[str, Any] = _plain(self._data)
+            plain: dict[str, Any] = _plain(self._data, dates)
             return plain
         result = {}
         for key, raw in self._data.items():
@@ -177,7 +177,7 @@ class PSObject(Mapping[str, Any]):
                 moment = _to_datetime(raw)
                 result[key] = moment.isoformat() if dates == "iso" and isinstance(moment, datetime) else moment
             else:
-                result[key] = _plain(raw)
+                result[key] = _plain(raw, dates)
         return result
 
     def json(self, *, dates: DateForm = DEFAULT_DATES, **dumps: Any) -> str:
@@ -220,30 +220,31 @@ class PSObject(Mapping[str, Any]):
                            tuple(self._timestamps)))
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, dates: Literal["unix", "iso", "datetime"] = "unix") -> Any:
+    """Plain data; output objects inside (derived properties such as a thread's Messages) keep ``dates``."""
     try:
-        return _plain_nested(value)
+        return _plain_nested(value, dates)
     except RecursionError:  # nested deeper than Python recurses: copy with a stack of our own
-        return _plain_deep(value)
+        return _plain_deep(value, dates)
 
 
-def _plain_nested(value: Any) -> Any:
+def _plain_nested(value: Any, dates: Literal["unix", "iso", "datetime"]) -> Any:
     if isinstance(value, PSObject):
-        return value.to_dict()
+        return value.to_dict(dates=dates)
     if isinstance(value, dict):
-        return {k: _plain_nested(v) for k, v in value.items()}
+        return {k: _plain_nested(v, dates) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain_nested(v) for v in value]
+        return [_plain_nested(v, dates) for v in value]
     return value
 
 
-def _plain_deep(value: Any) -> Any:
+def _plain_deep(value: Any, dates: Literal["unix", "iso", "datetime"]) -> Any:
     root: list[Any] = [None]
     todo: list[tuple[Any, Any, Any]] = [(value, root, 0)]
     while todo:
         item, parent, slot = todo.pop()
         if isinstance(item, PSObject):
-            copy: Any = item.to_dict()
+            copy: Any = item.to_dict(dates=dates)
         elif isinstance(item, dict):
             copy = dict.fromkeys(item)  # the keys in order; the values filled in below
             todo.extend((child, copy, key) for key, child in item.items())

@@ -26,10 +26,9 @@ from ..errors import ConfigurationError, MissingValueError
 from ..spec.model import CmdletSpec
 from ..spec.operation import FilePart, SetOperation, ValueSource
 from .multipart import FilePayload, FormPart, MultipartBody, ProgressCallback, file_payload
-from ..spec.properties import MISSING, get_property
 from .output import PSObject
 from .settings import ClientSettings, checked_base
-from .values import NOTHING, Context, encode_json, evaluate, holds, json_body
+from .values import NOTHING, Context, dig, encode_json, evaluate, holds, json_body
 
 __all__ = ["RequestPlan", "PreparedCall", "choose_operation", "resolve", "USER_AGENT", "KEY_SLOT"]
 
@@ -272,21 +271,38 @@ class RequestPlan:
         return url
 
 
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def _filled(message: str, found: Any) -> str:
+    """The message with ``{field}`` (a dotted path) replaced by that field of the object (empty when absent)."""
+    def field(match: re.Match[str]) -> str:
+        value = dig(found, match.group(1)) if found is not NOTHING else None
+        return "" if value is None else str(value)
+
+    return _FIELD.sub(field, message)
+
+
 def _check_requirements(operation: SetOperation, binding: Binding) -> None:
-    """MissingValueError (this record only, nothing sent) when an object's field is not one of the values."""
+    """MissingValueError (this record only, nothing sent) when a requirement is not met: an object's field
+    not one of the values, or a condition that does not hold when it must."""
     context = Context(binding)
     for requirement in operation.require:
         if requirement.unless and holds(requirement.unless, context):
             continue
+        if requirement.when and not holds(requirement.when, context):
+            continue
+        if requirement.of is None:
+            if not holds(requirement.needs, context):
+                named = [name for c in requirement.needs for name in c.parameters]
+                raise MissingValueError(requirement.message, setting=named[0] if named else "require")
+            continue
         found = evaluate(requirement.of, context)
-        value = None if found is NOTHING else get_property(found, requirement.field)
-        if value is MISSING or value is None:
+        value = None if found is NOTHING else dig(found, requirement.field)
+        if value is None:
             continue  # an id without the object: nothing to check
         if str(value) not in requirement.values:
-            message = requirement.message.replace("{" + requirement.field + "}", str(value))
-            identity = get_property(found, "id")
-            message = message.replace("{id}", "" if identity is MISSING else str(identity))
-            raise MissingValueError(message, setting=requirement.field)
+            raise MissingValueError(_filled(requirement.message, found), setting=requirement.field)
 
 
 def _refuse_unsupported(spec: CmdletSpec, binding: Binding) -> None:

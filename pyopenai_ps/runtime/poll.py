@@ -102,4 +102,4 @@ def _ended_message(object_id: str | None, status: str | None, detail: Any) -> st
         text += f": {code}: {message}" if code else f": {message}"
     elif detail not in (None, MISSING):
         text += f": {detail}"
-    return text + "."
+    return text if text.endswith((".", "!", "?")) else text + "."  # the API's messages end with their own

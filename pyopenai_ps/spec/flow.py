@@ -36,6 +36,15 @@ step marked ``keep``), and the outputs of steps marked ``output`` are the set's 
       Messages: {run: Get-ThreadMessage, with: {InputObject: {answer: id}, All: {value: true}},
                  unless: Primitive, otherwise: {value: []}}
       SimpleContent: {projection: message_simple_content}
+      Messages: {value: []}                        # or any value source (its modifiers decide when)
+
+A property given a list of definitions takes the first whose ``when``/``unless`` hold (only the last
+may have ``otherwise``)::
+
+      SimpleContent:
+        - {run: Get-ThreadMessage, with: {...}, projection: message_simple_content,
+           when: {given: {answer: step_details.message_creation.message_id}}}
+        - {projection: step_simple_content}
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ import attrs
 
 from ..errors import SpecError
 from .projections import PROJECTIONS
-from .values import Condition, ValueSource, parse_condition, parse_source, parse_sources
+from .values import KINDS, Condition, ValueSource, parse_condition, parse_source, parse_sources
 
 __all__ = ["PollSpec", "EventsSpec", "Step", "Derived", "parse_poll", "parse_events", "parse_steps",
            "parse_derived"]
@@ -186,26 +195,43 @@ class Derived:
     unless: tuple[Condition, ...] = ()
     #: The property's value when the conditions do not hold (none: the property is left out).
     otherwise: ValueSource | None = None
+    #: A value source instead of a projection or a run (``Messages: {value: []}``).
+    source: ValueSource | None = None
+
+
+def _one_derived(name: str, item: Any, parameters: set[str], where: str) -> Derived:
+    if isinstance(item, Mapping) and not {"projection", "run"} & set(item) and set(KINDS) & set(item):
+        return Derived(name=name, source=parse_source(item, parameters, f"operation.{where}"))
+    data = _keys(item, {"projection", "run", "with", "when", "unless", "otherwise"}, where)
+    projection = data.get("projection")
+    if projection is not None and projection not in PROJECTIONS:
+        raise _fail(f"unknown projection '{projection}' (known: {', '.join(sorted(PROJECTIONS))})", where)
+    run = _step({k: data[k] for k in ("run", "with") if k in data}, parameters, where) if "run" in data else None
+    if projection is None and run is None:
+        raise _fail("a derived property needs 'projection', 'run' or a value source ({value: ...})", where)
+    return Derived(
+        name=name, projection=projection, run=run,
+        when=parse_condition(data["when"], parameters, f"operation.{where}.when") if "when" in data else (),
+        unless=parse_condition(data["unless"], parameters, f"operation.{where}.unless") if "unless" in data else (),
+        otherwise=parse_source(data["otherwise"], parameters, f"operation.{where}.otherwise")
+        if "otherwise" in data else None,
+    )
 
 
 def parse_derived(raw: Any, parameters: set[str], field: str) -> tuple[Derived, ...]:
+    """Each property's definition; a property given a list of them has alternatives, in order."""
     if not isinstance(raw, Mapping):
         raise _fail("derived maps a property name to {projection: name} or {run: Cmdlet, ...}", field)
     found = []
     for name, item in raw.items():
         where = f"{field}.{name}"
-        data = _keys(item, {"projection", "run", "with", "when", "unless", "otherwise"}, where)
-        projection = data.get("projection")
-        if projection is not None and projection not in PROJECTIONS:
-            raise _fail(f"unknown projection '{projection}' (known: {', '.join(sorted(PROJECTIONS))})", where)
-        run = _step({k: data[k] for k in ("run", "with") if k in data}, parameters, where) if "run" in data else None
-        if projection is None and run is None:
-            raise _fail("a derived property needs 'projection' or 'run'", where)
-        found.append(Derived(
-            name=str(name), projection=projection, run=run,
-            when=parse_condition(data["when"], parameters, f"operation.{where}.when") if "when" in data else (),
-            unless=parse_condition(data["unless"], parameters, f"operation.{where}.unless") if "unless" in data else (),
-            otherwise=parse_source(data["otherwise"], parameters, f"operation.{where}.otherwise")
-            if "otherwise" in data else None,
-        ))
+        if not isinstance(item, list):
+            found.append(_one_derived(str(name), item, parameters, where))
+            continue
+        if not item:
+            raise _fail("a list of alternatives is not empty", where)
+        for index, alternative in enumerate(item):
+            if isinstance(alternative, Mapping) and "otherwise" in alternative and index < len(item) - 1:
+                raise _fail("only the last alternative may have 'otherwise'", f"{where}.{index}")
+            found.append(_one_derived(str(name), alternative, parameters, f"{where}.{index}"))
     return tuple(found)

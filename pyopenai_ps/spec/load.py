@@ -1,7 +1,7 @@
 """Reading spec files: YAML (or the JSON cache of it), shared fragments, then the checked spec.
 
 A spec's ``parameters:`` list may hold ``{include: <fragment>}`` items (optionally with ``only:
-[names]``): each is replaced, in place, by the parameters of the fragment file ``<fragment>.yaml``,
+[names]``, ``until: Name`` or ``after: Name``, to put the spec's own parameters between two parts): each is replaced, in place, by the parameters of the fragment file ``<fragment>.yaml``,
 looked up next to the spec and then among the bundled specs; the ``enums:`` a fragment declares for
 its parameters' types come with them.  Files whose name starts with ``_``
 are fragments, never cmdlets.  The connection parameters (key, base, organization, timeout,
@@ -24,7 +24,7 @@ __all__ = ["load_spec_file", "load_spec_text", "bundled_specs_dir", "CONNECTION_
 
 #: The fragment that declares the connection parameters and their roles.
 CONNECTION_FRAGMENT = "_connection"
-_INCLUDE_KEYS = {"include": str, "only": list}
+_INCLUDE_KEYS = {"include": str, "only": list, "until": str, "after": str}
 _FRAGMENT_KEYS = {"parameters": list, "description": str, "enums": dict}
 
 
@@ -119,16 +119,28 @@ def _expanded(data: Any, search: list[Path], cache: bool) -> Any:
                 if enums.setdefault(enum_name, definition) != definition:
                     raise SpecError(f"enum '{enum_name}' is declared differently by the spec and by fragment "
                                     f"'{name}'", field="enums")
-        only = item.get("only")
-        if only is not None:
-            wanted = string_list(only, parameter=None, field="only")
-            known = {p.get("name") for p in included if isinstance(p, Mapping)}
-            unknown = [n for n in wanted if n not in known]
-            if unknown:
-                raise SpecError(f"fragment '{name}' has no parameter '{unknown[0]}'", field="only")
-            included = [p for p in included if isinstance(p, Mapping) and p.get("name") in wanted]
-        parameters.extend(included)
+        parameters.extend(_part(included, item, name))
     return {**data, "parameters": parameters, **({"enums": enums} if enums else {})}
+
+
+def _part(included: list[Any], item: Mapping[str, Any], name: str) -> list[Any]:
+    """The fragment's parameters an include takes: ``only: [names]``, or those ``until: Name`` (that one
+    included) or ``after: Name`` (that one excluded), in the fragment's order."""
+    chosen = [key for key in ("only", "until", "after") if key in item]
+    if len(chosen) > 1:
+        raise SpecError("an include takes one of 'only', 'until' and 'after'", field=chosen[1])
+    if not chosen:
+        return included
+    key = chosen[0]
+    names = [p.get("name") if isinstance(p, Mapping) else None for p in included]
+    wanted = string_list(item["only"], parameter=None, field="only") if key == "only" else (item[key],)
+    unknown = [n for n in wanted if n not in names]
+    if unknown:
+        raise SpecError(f"fragment '{name}' has no parameter '{unknown[0]}'", field=key)
+    if key == "only":
+        return [p for p, n in zip(included, names) if n in wanted]
+    cut = names.index(wanted[0]) + 1
+    return included[:cut] if key == "until" else included[cut:]
 
 
 def _fallback_names(data: Any, cache: bool) -> dict[str, str]:

@@ -42,6 +42,11 @@ keys shown (value sources are described in :mod:`.values`)::
             when: PassThru                    # this call's connection parameters (not -AdditionalBody)
             run: Get-Thread
             with: {InputObject: {answer: id}}
+            output: PassThru                  # (optional) else it runs and its output is dropped
+          require:                            # checked before sending; else an error for this record
+            - {of: {parameter: InputObject}, field: status, in: [queued], unless: Force,
+               message: "Cannot cancel {id} with status {status}."}   # {field}: a dotted path of the object
+            - {when: AutoRemove, needs: Wait, message: -AutoRemove needs -Wait.}
           messages:
             success: The thread {thread_id} was created.     # -Verbose, after the answer
             failure: The thread {thread_id} was not removed.  # added to the error's message

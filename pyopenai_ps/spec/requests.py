@@ -40,6 +40,8 @@ class FollowUp:
     run: str
     arguments: tuple[tuple[str, ValueSource], ...] = ()
     when: tuple[Condition, ...] = ()
+    #: When set, the follow-up's output is output only when this holds (else it runs for its effect alone).
+    output: tuple[Condition, ...] = ()
 
 
 @attrs.frozen
@@ -66,13 +68,16 @@ class Refusal:
 
 @attrs.frozen
 class Requirement:
-    """Before sending: a field of an object must be one of some values (``unless`` a parameter is set)."""
+    """Before sending: a field (a dotted path) of an object must be one of some values (``unless`` a
+    condition holds), or, written ``{when: A, needs: B}``, a condition must hold whenever another one does."""
 
-    of: ValueSource
+    of: ValueSource | None
     field: str
     values: tuple[str, ...]
     message: str
     unless: tuple[Condition, ...] = ()
+    when: tuple[Condition, ...] = ()
+    needs: tuple[Condition, ...] = ()
 
 
 def fail(reason: str, field: str) -> SpecError:
@@ -164,12 +169,13 @@ def variants_of(raw: Any, parameters: set[str], field: str, base_values: Mapping
     return tuple(variants)
 
 def follow_up_of(raw: Any, parameters: set[str], field: str) -> FollowUp:
-    data = keys_of(raw, {"run", "with", "when"}, f"{field}.then")
+    data = keys_of(raw, {"run", "with", "when", "output"}, f"{field}.then")
     if not isinstance(data.get("run"), str) or not data["run"].strip():
         raise fail("then needs 'run', the name of a cmdlet", f"{field}.then")
     arguments = sources_of(data.get("with"), parameters, f"{field}.then.with")
     when = parse_condition(data["when"], parameters, f"operation.{field}.then.when") if "when" in data else ()
-    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when)
+    output = parse_condition(data["output"], parameters, f"operation.{field}.then.output") if "output" in data else ()
+    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when, output=output)
 
 def messages_of(raw: Any, field: str) -> tuple[str | None, str | None]:
     data = keys_of(raw, {"success", "failure"}, f"{field}.messages")
@@ -189,16 +195,26 @@ def list_of(raw: Any, field: str) -> list[Any]:
     return raw
 
 def requirement_of(raw: Any, parameters: set[str], field: str) -> Requirement:
-    data = keys_of(raw, {"of", "field", "in", "unless", "message"}, field)
-    values = data.get("in")
-    if not isinstance(values, list) or not values or not isinstance(data.get("field"), str):
-        raise fail("a requirement needs 'of' (a value source), 'field' and 'in' (a list of values)", field)
+    data = keys_of(raw, {"of", "field", "in", "unless", "when", "needs", "message"}, field)
     if not isinstance(data.get("message"), str):
         raise fail("a requirement needs 'message', the error when it is not met", field)
+
+    def condition(key: str) -> tuple[Condition, ...]:
+        return parse_condition(data[key], parameters, f"operation.{field}.{key}") if key in data else ()
+
+    if "needs" in data:
+        if {"of", "field", "in"} & set(data):
+            raise fail("a requirement is {when, needs} or {of, field, in}, not both", field)
+        return Requirement(of=None, field="", values=(), message=data["message"], unless=condition("unless"),
+                           when=condition("when"), needs=condition("needs"))
+    values = data.get("in")
+    if not isinstance(values, list) or not values or not isinstance(data.get("field"), str):
+        raise fail("a requirement needs 'of' (a value source), 'field' (a dotted path) and 'in' (a list of values), "
+                   "or 'needs' (a condition)", field)
     return Requirement(
         of=parse_source(data["of"], parameters, f"operation.{field}.of"),
         field=data["field"], values=tuple(str(v) for v in values), message=data["message"],
-        unless=parse_condition(data["unless"], parameters, f"operation.{field}.unless") if "unless" in data else (),
+        unless=condition("unless"), when=condition("when"),
     )
 
 

@@ -14,6 +14,7 @@ Each is implemented once here and referenced by name from any spec::
       object_id: {prefix: thread_, keys: [id, thread_id]}
       object_id: {prefix: vs_, keys: [id], each: true}   # every element of an array
       has_keys: [name]               # every element is a dictionary or object with these properties
+      prefixed: {id: run_, thread_id: thread_}   # an object whose properties start so (a run)
     transform: [lowercase]      # see .transforms
 
 A factory checks its arguments when the spec loads (raising ``ValueError``, which the loader
@@ -347,6 +348,26 @@ def _has_keys(args: Any, param_type: ParamType | None) -> Check:
     return check
 
 
+def _prefixed(args: Any, param_type: ParamType | None) -> Check:
+    """An object (not a string) whose named properties are strings starting with the given prefixes, as
+    PSOpenAI's run cmdlets check a run: ``{id: run_, thread_id: thread_}``."""
+    if (not isinstance(args, Mapping) or not args
+            or not all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in args.items())):
+        raise ValueError("prefixed takes a mapping of property name to prefix, such as {id: run_}")
+    wanted = tuple(args.items())
+    shown = " and ".join(f"whose '{name}' starts with '{prefix}'" for name, prefix in wanted)
+
+    def check(value: Any) -> None:
+        for name, prefix in wanted:
+            found = get_property(value, name)
+            if not isinstance(found, str) or not found.startswith(prefix):
+                what = ("The argument is a string" if isinstance(value, str) else "The argument is null"
+                        if value is None else f'An object of type "{type(value).__name__}" was given')
+                raise ValidationFailure(f"{what}; an object {shown} is required.", "PropertyMissing")
+
+    return check
+
+
 VALIDATORS: dict[str, Callable[[Any, ParamType | None], Check]] = {
     "range": make_range,
     "set": _set,
@@ -358,6 +379,7 @@ VALIDATORS: dict[str, Callable[[Any, ParamType | None], Check]] = {
     "pattern": _pattern,
     "object_id": _object_id,
     "has_keys": _has_keys,
+    "prefixed": _prefixed,
 }
 
 #: Validation keys that are flags for the binder, not checks.

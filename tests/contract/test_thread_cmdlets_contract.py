@@ -65,7 +65,9 @@ def test_message_bodies_fit(contract, caplog, line):
 def test_add_thread_message_pass_thru(contract, caplog):
     out = ps.invoke("Add-ThreadMessage -Thread 'thread_abc123' -Message 'Hi.' -PassThru -Verbose -TimeoutSec 30")
     assert len(out) == 1 and out[0].type_names[0] == "PSOpenAI.Thread"
-    assert sent(caplog) == [f"POST {contract}/threads/thread_abc123/messages", f"GET {contract}/threads/thread_abc123"]
+    # Get-Thread reads the thread, then its messages (Messages; Prism's mock thread is called "string")
+    assert sent(caplog) == [f"POST {contract}/threads/thread_abc123/messages", f"GET {contract}/threads/thread_abc123",
+                            f"GET {contract}/threads/string/messages?limit=100&order=asc"]
 
 
 def test_remove_thread(contract, caplog):

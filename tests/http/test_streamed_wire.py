@@ -17,7 +17,7 @@ import threading
 import pytest
 from raw_server import CLOSE, RawServer, answer, chunked, gzip_bomb, json_answer, run
 
-from pyopenai_ps.errors import APIRequestError, APITimeoutError, NotFoundError, ResponseFormatError
+from pyopenai_ps.errors import APIConnectionError, APIRequestError, APITimeoutError, NotFoundError, ResponseFormatError
 from pyopenai_ps.http import Transport
 from pyopenai_ps.http.transport import ERROR_BODY_LIMIT
 
@@ -165,3 +165,16 @@ def test_a_file_like_body_is_sent_again_only_when_it_can_be_rewound(body, attemp
             with pytest.raises(APIRequestError, match="busy"):
                 call()
         assert len(server.requests) == attempts
+
+
+def test_a_chunked_answer_cut_between_chunks_is_a_connection_error_not_a_framing_lie():
+    cut = chunked([b'{"id": "run_1", ', b'"object": "thread.run"'])  # no last chunk: the connection ends
+    with RawServer(then_run_2([cut, CLOSE])) as server:
+        transport = Transport()
+        with pytest.raises(APIConnectionError, match="truncated") as info:
+            read_all(transport, server)
+        assert not isinstance(info.value, ResponseFormatError)
+        next_call_is_clean(transport, server)
+    with RawServer(then_run_2([cut, CLOSE])) as server:
+        with pytest.raises(APIConnectionError, match="truncated"):
+            transport.send("GET", url(server), headers=HEADERS)

@@ -22,7 +22,10 @@ class TestBundled:
         thread = ps.get_thread("thread_abc123")
         assert thread.id == "thread_abc123" and thread.type_names[0] == "PSOpenAI.Thread"
         assert ps.invoke("Get-Thread -Thread 'thread_abc123'")[0] == thread
-        assert targets(api) == ["/v1/threads/thread_abc123"] * 2
+        # each call reads the thread, then its messages (the Messages property)
+        assert targets(api) == ["/v1/threads/thread_abc123",
+                                "/v1/threads/thread_abc123/messages?limit=100&order=asc"] * 2
+        assert [m.id for m in thread.Messages] == ["msg_abc121", "msg_abc122", "msg_abc123"]
 
     def test_get_thread_message(self, api):
         messages = ps.invoke("Get-ThreadMessage -Thread 'thread_abc123' -All")
@@ -48,8 +51,11 @@ class TestBundled:
         steps = ps.invoke("Get-Thread thread_abc123 | Get-ThreadRun -All | Get-ThreadRunStep -All")
         assert [s.id for s in steps] == ["step_abc121", "step_abc122", "step_abc123"]
         paths = [t.split("?")[0] for t in targets(api)]
-        assert paths[0] == "/v1/threads/thread_abc123" and paths[1] == "/v1/threads/thread_abc123/runs"
-        assert len(paths) == 2 + 8  # one steps listing per run
+        assert paths[:3] == ["/v1/threads/thread_abc123", "/v1/threads/thread_abc123/messages",
+                             "/v1/threads/thread_abc123/runs"]
+        assert len([p for p in paths if p.endswith("/steps")]) == 8  # one steps listing per run
+        # each step wrote a message, read for its SimpleContent
+        assert len([p for p in paths if "/messages/msg_" in p]) == 3 and len(paths) == 3 + 8 + 3
 
     def test_get_assistant(self, api):
         assert [a.id for a in ps.invoke("Get-Assistant -Limit 5 -Order desc")] == [

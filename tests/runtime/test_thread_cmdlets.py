@@ -228,8 +228,10 @@ class TestAddThreadMessage:
     def test_pass_thru_reads_the_thread_again(self, api):
         thread = ps.add_thread_message(thread_id="thread_abc123", message="Hello.", pass_thru=True)
         assert [(r.method, r.target) for r in api.requests] == [
-            ("POST", THREADS + "/thread_abc123/messages"), ("GET", THREADS + "/thread_abc123")]
+            ("POST", THREADS + "/thread_abc123/messages"), ("GET", THREADS + "/thread_abc123"),
+            ("GET", THREADS + "/thread_abc123/messages?limit=100&order=asc")]  # Get-Thread's Messages
         assert thread.type_names[0] == "PSOpenAI.Thread" and thread.id == "thread_abc123"
+        assert thread.Messages[-1].SimpleContent[0].Content == "Hello."
         assert isinstance(thread.created_at, datetime)
 
     def test_the_pipeline_of_the_help(self, api):
@@ -243,9 +245,10 @@ class TestAddThreadMessage:
         with caplog.at_level(logging.WARNING, logger="pyopenai_ps"):
             ps.add_thread_message(thread_id="thread_abc123", message="Hi.", pass_thru=True, api_key="sk-given",
                                   additional_body={"metadata": {"k": "v"}}, additional_query={"x": "1"})
-        post, get = api.requests
+        post, get, messages = api.requests  # the thread read again, then its messages (Messages)
         assert json.loads(post.body)["metadata"] == {"k": "v"}
         assert get.headers["authorization"] == "Bearer sk-given" and get.target == THREADS + "/thread_abc123?x=1"
+        assert messages.headers["authorization"] == "Bearer sk-given" and messages.target.endswith("&x=1")
         assert caplog.records == []  # no "AdditionalBody has no effect" from the GET
 
     def test_binding_errors_send_nothing(self, api):

@@ -136,3 +136,14 @@ operation:
 def test_the_bundled_fragment_ships_with_the_package():
     assert (bundled_specs_dir() / "_connection.yaml").is_file()
     assert "_connection" not in [n.lower() for n in ps.get_commands()]
+
+
+def test_until_and_after_split_the_fragment_in_two():
+    first = _names(load_spec_text(HEAD + "  - include: _connection\n    until: Organization\n"))[1:]
+    rest = _names(load_spec_text(HEAD + "  - include: _connection\n    after: Organization\n"))[1:]
+    whole = _names(load_spec_text(HEAD + "  - include: _connection\n"))[1:]
+    assert first + rest == whole and first[-1] == "Organization" and rest[0] == "AdditionalQuery"
+    with pytest.raises(SpecError, match="takes one of 'only', 'until' and 'after'"):
+        load_spec_text(HEAD + "  - include: _connection\n    until: Organization\n    after: ApiKey\n")
+    with pytest.raises(SpecError, match="has no parameter 'Org'"):
+        load_spec_text(HEAD + "  - include: _connection\n    until: Org\n")

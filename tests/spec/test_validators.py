@@ -46,7 +46,7 @@ def passes(name: str, args, value, param_type=None) -> None:
 
 def test_every_validator_is_named_and_the_flags_are_not_checks():
     assert set(VALIDATORS) == {"range", "set", "not_null", "not_null_or_empty", "not_null_or_white_space", "length",
-                               "count", "pattern", "object_id", "has_keys"}
+                               "count", "pattern", "object_id", "has_keys", "prefixed"}
     assert FLAGS == {"allow_null", "allow_empty_string", "allow_empty_collection"}
     with pytest.raises(KeyError):
         make_validator("allow_null", True)
@@ -332,6 +332,27 @@ def test_object_id():
 def test_object_id_arguments_refused(args):
     with pytest.raises(ValueError):
         make_validator("object_id", args)
+
+
+# --- prefixed ------------------------------------------------------------------------------------
+
+
+def test_prefixed():
+    args = {"id": "run_", "thread_id": "thread_"}
+    passes("prefixed", args, {"id": "run_1", "thread_id": "thread_1", "status": "queued"})
+    passes("prefixed", args, SimpleNamespace(id="run_1", thread_id="thread_1"))
+    for value, start in (("run_1", "The argument is a string"), (None, "The argument is null"),
+                         ({"id": "run_1", "thread_id": 5}, 'An object of type "dict" was given'),
+                         ({"id": "step_1", "thread_id": "thread_1"}, 'An object of type "dict" was given')):
+        failure = refusal("prefixed", args, value)
+        assert failure.detail == (f"{start}; an object whose 'id' starts with 'run_' and whose 'thread_id' starts "
+                                  "with 'thread_' is required.")
+
+
+@pytest.mark.parametrize("args", [["id"], {}, {"id": ""}, {"": "run_"}, {"id": 5}])
+def test_prefixed_arguments_refused(args):
+    with pytest.raises(ValueError):
+        make_validator("prefixed", args)
 
 
 # --- transforms ----------------------------------------------------------------------------------

@@ -39,16 +39,22 @@ LIST_PATH = {
     "Get-Assistant": "/assistants",
     "Get-Batch": "/batches",
 }
+def _tool_step(**extra):
+    """A tool_calls step: its SimpleContent needs no request (a message_creation step's reads its message)."""
+    return step_obj(**{"type": "tool_calls", "step_details": {"type": "tool_calls", "tool_calls": []}, **extra})
+
+
 MAKE = {
     "Get-ThreadRun": lambda i: run_obj(id=f"run_{i:04d}"),
     "Get-ThreadMessage": lambda i: message_obj(id=f"msg_{i:04d}"),
-    "Get-ThreadRunStep": lambda i: step_obj(id=f"step_{i:04d}"),
+    "Get-ThreadRunStep": lambda i: _tool_step(id=f"step_{i:04d}"),
     "Get-Assistant": lambda i: assistant_obj(id=f"asst_{i:04d}"),
     "Get-Batch": lambda i: batch_obj(id=f"batch_{i:04d}"),
 }
 SINGLE = {  # (keyword arguments, path) of a one-object call
     "Get-ThreadRun": ({"thread_id": "thread_abc123", "run_id": "run_abc123"}, "/threads/thread_abc123/runs/run_abc123"),
-    "Get-Thread": ({"thread_id": "thread_abc123"}, "/threads/thread_abc123"),
+    # -Primitive: the thread's own request only (without it its messages are read too, as 3.7.0 does)
+    "Get-Thread": ({"thread_id": "thread_abc123", "primitive": True}, "/threads/thread_abc123"),
     "Get-ThreadMessage": ({"thread_id": "thread_abc123", "message_id": "msg_abc123"},
                           "/threads/thread_abc123/messages/msg_abc123"),
     "Get-ThreadRunStep": ({"run": dict(RUN), "step_id": "step_abc123"},
@@ -58,7 +64,7 @@ SINGLE = {  # (keyword arguments, path) of a one-object call
 }
 SINGLE_BODY = {
     "Get-ThreadRun": run_obj(), "Get-Thread": thread_obj(), "Get-ThreadMessage": message_obj(),
-    "Get-ThreadRunStep": step_obj(), "Get-Assistant": assistant_obj(), "Get-Batch": batch_obj(),
+    "Get-ThreadRunStep": _tool_step(), "Get-Assistant": assistant_obj(), "Get-Batch": batch_obj(),
 }
 
 
@@ -309,14 +315,13 @@ class TestAdditionalParameters:
 
     @pytest.mark.parametrize("name", [
         case("Get-ThreadRun"),
-        case("Get-Thread", "-Primitive does not exist on Get-Thread; 3.7.0 declares "
-                           "[Parameter(DontShow)] [switch]$Primitive (Public/Threads/Get-Thread.ps1:38-39)"),
+        case("Get-Thread"),
     ])
     def test_primitive_exists_where_370_has_it(self, rec, name):
         """With -Primitive 3.7.0 adds no derived property that needs a request (ObjectParser.ps1:169-174)."""
         kwargs, path = SINGLE[name]
         rec.object(path, SINGLE_BODY[name])
-        ps.get_command(name)(**kwargs, primitive=True)
+        ps.get_command(name)(**{**kwargs, "primitive": True})
         assert rec.only().path == path
 
     @pytest.mark.parametrize("name", ["Get-ThreadMessage", "Get-ThreadRunStep", "Get-Assistant", "Get-Batch"])
@@ -356,7 +361,7 @@ class TestDebugAndOrganization:
     def test_global_organization_is_trimmed(self, rec, monkeypatch):
         monkeypatch.setattr(ps, "OPENAI_ORGANIZATION", "org-parity \t", raising=False)
         rec.object("/threads/thread_abc123", thread_obj())
-        ps.get_thread("thread_abc123")
+        ps.get_thread("thread_abc123", primitive=True)  # the thread's own request only, not its messages
         assert rec.only().header("OpenAI-Organization") == "org-parity"
 
     @pytest.mark.parametrize("name", SIX)
@@ -370,6 +375,8 @@ class TestDebugAndOrganization:
     def test_organization_as_given_otherwise(self, rec):
         rec.object("/threads/thread_abc123", thread_obj())
         ps.get_thread("thread_abc123", org_id="org-parity")
-        sent = rec.only()
-        assert sent.header("OpenAI-Organization") == "org-parity"
-        assert sent.header("Authorization") == "Bearer " + ps.OPENAI_API_KEY
+        # the thread, then its messages (Get-Thread's Messages): 3.7.0 passes -Organization on to both
+        assert [r.path for r in rec.requests] == ["/threads/thread_abc123", "/threads/thread_abc123/messages"]
+        for sent in rec.requests:
+            assert sent.header("OpenAI-Organization") == "org-parity"
+            assert sent.header("Authorization") == "Bearer " + ps.OPENAI_API_KEY

@@ -138,7 +138,7 @@ class TestDeliberate:
         """3.7.0's UrlEncodeTransformation is HttpUtility.UrlEncode (a space becomes '+', '/' becomes %2f);
         we percent-encode one RFC 3986 segment (%20, %2F)."""
         rec.route("GET", ".*", lambda r, m: (200, {}, thread_obj()))
-        ps.get_thread("thread a/b")
+        ps.get_thread("thread a/b", primitive=True)  # the thread's own request only, not its messages
         assert rec.only().raw_path == "/v1/threads/thread%20a%2Fb"
 
     def test_batch_id_is_one_segment(self, rec):

@@ -116,8 +116,7 @@ CASES = [
     C("GT-no-limit", "Get-Thread thread_a -Limit 5", "NamedParameterNotFound", source=f"{GT}:4-49"),
     C("GT-no-all", "Get-Thread thread_a -All", "NamedParameterNotFound", source=f"{GT}:4-49"),
     C("GT-primitive", "Get-Thread thread_a -Primitive", "__AllParameterSets", {"Primitive": True},
-      source=f"{GT}:38-39", differs=NO_PARAM.format(p="-Primitive", n="Get-Thread",
-                                                    decl="[Parameter(DontShow)] [switch]$Primitive", src=f"{GT}:38-39")),
+      source=f"{GT}:38-39"),
     # ---------------------------------------------------------------------------- Get-ThreadMessage
     C("GTM-default-set", "Get-ThreadMessage thread_a", "List", {"InputObject": "thread_a"},
       {"Limit": 20, "Order": "asc", **COMMON_DEFAULTS}, source=f"{GTM}:2,5-18,32"),

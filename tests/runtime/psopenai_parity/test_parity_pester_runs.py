@@ -5,7 +5,7 @@ Sources: Tests/Runs/Get-ThreadRun.tests.ps1, Tests/Runs/Get-ThreadRunStep.tests.
 Invoke-OpenAIAPIRequest and check that it was called, what it returned became, and that invalid
 input never reaches it; here the same facts are checked on the requests our server recorded and on
 the objects the package returned.  Where an It also checks the derived SimpleContent property, that
-part is a separate test marked xfail until the issue on derived outputs.
+part is a separate test (it passes since issue 16 brought the derived properties).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import pytest
 from parity_support import T_CREATED, message_obj, page, run_obj, step_obj
 
 import pyopenai_ps as ps
-
-DERIVED = pytest.mark.xfail(strict=True, reason="derived outputs come with the issue on derived outputs")
 
 RUN_PATH = "/threads/thread_abc123/runs/run_abc123"
 RUNS_PATH = "/threads/thread_abc123/runs"
@@ -101,7 +99,7 @@ class TestGetThreadRunStepPester:
 
     The Pester file mocks Get-ThreadMessage, which 3.7.0 calls to build each message_creation
     step's SimpleContent; here the server answers that message, and the derived parts (the
-    SimpleContent values, the message request) are the xfail halves.
+    SimpleContent values, the message request) are the derived halves.
     """
 
     @pytest.fixture
@@ -129,7 +127,6 @@ class TestGetThreadRunStepPester:
         assert isinstance(result.created_at, datetime)
         assert isinstance(result.completed_at, datetime)
 
-    @DERIVED
     def test_get_single_step_with_run_object_simplecontent(self, single):
         """Get-ThreadRunStep.tests.ps1 / Get Single Step / It 'Get a single object with run ID' (SimpleContent, Get-ThreadMessage invoked)."""
         result = ps.get_thread_run_step(input_object=dict(RUN_ARG), step_id="step_abc123", error_action="Stop")
@@ -146,7 +143,6 @@ class TestGetThreadRunStepPester:
         assert single.requests[0].path == STEP_PATH
         assert [r.id for r in result] == ["step_abc123"]
 
-    @DERIVED
     def test_pipeline_input_reads_the_message(self, single):
         """Get-ThreadRunStep.tests.ps1 / Get Single Step / It 'Pipeline input' (Get-ThreadMessage invoked)."""
         ps.get_command("Get-ThreadRunStep").pipe([dict(RUN_ARG)], step_id="step_abc123", error_action="Stop")
@@ -160,7 +156,6 @@ class TestGetThreadRunStepPester:
         assert len(result) == 20
         assert all(s.type_names[0] == "PSOpenAI.Thread.Run.Step" for s in result)
 
-    @DERIVED
     def test_list_steps_reads_the_messages(self, listing):
         """Get-ThreadRunStep.tests.ps1 / List Steps / It 'List steps.' (Get-ThreadMessage invoked)."""
         ps.get_command("Get-ThreadRunStep").pipe([dict(RUN_ARG)], error_action="Stop")
@@ -173,7 +168,6 @@ class TestGetThreadRunStepPester:
         assert (first.method, first.path, first.query) == ("GET", STEPS_PATH, {"limit": "100", "order": "asc"})
         assert len(result) == 20
 
-    @DERIVED
     def test_get_all_steps_reads_the_messages(self, listing):
         """Get-ThreadRunStep.tests.ps1 / List Steps / It 'Get all steps.' (Get-ThreadMessage invoked)."""
         ps.get_command("Get-ThreadRunStep").pipe([dict(RUN_ARG)], all=True, error_action="Stop")
@@ -234,7 +228,6 @@ class TestThreadsE2EStepDetails:
         assert len(steps) >= 1
         assert [s.id for s in steps] == ["step_0001", "step_0002"]
 
-    @DERIVED
     def test_step_details_simplecontent(self, thread_with_a_run, tool):
         """Threads.E2E.tests.ps1 / 'Get run step details' (SimpleContent roles, types, content)."""
         steps = self._steps()

@@ -4,7 +4,7 @@ Sources: Tests/Threads/Get-Thread.tests.ps1 and Tests/Threads/Get-ThreadMessage.
 the offline (mocked) and the online Contexts: the online Its ran against the real API after
 creating a thread; here the server holds such a thread instead.  Get-Thread's derived ``Messages``
 property (3.7.0 lists the thread's messages with ``Get-ThreadMessage -All`` for every thread it
-outputs) is checked in separate xfail tests until the issue on derived outputs.
+outputs) is checked in separate tests (passing since issue 16 brought them).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import pytest
 from parity_support import message_obj, page, thread_obj
 
 import pyopenai_ps as ps
-
-DERIVED = pytest.mark.xfail(strict=True, reason="derived outputs come with the issue on derived outputs")
 
 THREAD_PATH = "/threads/thread_abc123"
 MESSAGES_PATH = "/threads/thread_abc123/messages"
@@ -60,7 +58,6 @@ class TestGetThreadPester:
         assert result.id == "thread_abc123"
         assert isinstance(result.created_at, datetime)
 
-    @DERIVED
     def test_get_thread_with_id_messages(self, thread):
         """Get-Thread.tests.ps1 / offline / It 'Get thread with ID' (Messages is an array)."""
         result = ps.get_thread(input_object="thread_abc123", error_action="Stop")
@@ -98,7 +95,6 @@ class TestGetThreadPester:
         assert result.id.startswith("thread_")
         assert isinstance(result.created_at, datetime)
 
-    @DERIVED
     def test_online_get_thread_messages(self, thread):
         """Get-Thread.tests.ps1 / online / It 'Get thread' (Messages is an empty array)."""
         result = ps.get_command("Get-Thread").pipe([thread_obj()], error_action="Stop")[0]

@@ -36,6 +36,10 @@ ASSISTANT = assistant_obj()
 BATCH = batch_obj()
 
 T = "/threads/thread_abc123"
+#: The requests of derived properties that 3.7.0 makes too: a thread's Messages (Get-Thread without -Primitive,
+#: ObjectParser.ps1:169-171) and the message a message_creation step wrote (its SimpleContent, ObjectParser.ps1:81-87).
+MESSAGES = (f"{T}/messages", LIST100)
+STEP_MESSAGE = (f"{T}/messages/msg_abc123", {})
 
 
 @dataclass
@@ -82,17 +86,17 @@ CASES = [
     Case("run-slash-in-id", "Get-ThreadRun", "thread_a/b", [("/threads/thread_a%2Fb/runs", LIST20)],
          "Get-ThreadRun.ps1:93 (UrlEncodeTransformation: one path segment)"),
     # ---------------------------------------------------------------- Get-Thread
-    Case("thread-string", "Get-Thread", "thread_abc123", [(T, {})], "Get-Thread.ps1:70,77-79"),
-    Case("thread-thread", "Get-Thread", THREAD, [(T, {})], "Utils.ps1:164-165"),
-    Case("thread-run", "Get-Thread", RUN, [(T, {})], "Utils.ps1:167-168 (thread_id starting thread_)"),
-    Case("thread-message", "Get-Thread", MESSAGE, [(T, {})], "Utils.ps1:167-168"),
-    Case("thread-step", "Get-Thread", STEP, [(T, {})], "Utils.ps1:167-168"),
+    Case("thread-string", "Get-Thread", "thread_abc123", [(T, {}), MESSAGES], "Get-Thread.ps1:70,77-79"),
+    Case("thread-thread", "Get-Thread", THREAD, [(T, {}), MESSAGES], "Utils.ps1:164-165"),
+    Case("thread-run", "Get-Thread", RUN, [(T, {}), MESSAGES], "Utils.ps1:167-168 (thread_id starting thread_)"),
+    Case("thread-message", "Get-Thread", MESSAGE, [(T, {}), MESSAGES], "Utils.ps1:167-168"),
+    Case("thread-step", "Get-Thread", STEP, [(T, {}), MESSAGES], "Utils.ps1:167-168"),
     Case("thread-assistant", "Get-Thread", ASSISTANT, ERROR, "Get-Thread.ps1:8 (ValidateScript)"),
-    Case("thread-any-string", "Get-Thread", "foo", [("/threads/foo", {})], "Utils.ps1:161-162 (no prefix check on a string)"),
+    Case("thread-any-string", "Get-Thread", "foo", [("/threads/foo", {}), ("/threads/foo/messages", LIST100)], "Utils.ps1:161-162 (no prefix check on a string)"),
     Case("thread-empty-string", "Get-Thread", "", ERROR, "Get-Thread.ps1:8 (ValidateScript: '' is false)"),
     Case("thread-id-before-thread-id", "Get-Thread", {"id": "thread_x", "thread_id": "thread_y"},
-         [("/threads/thread_x", {})], "Utils.ps1:164-168 (id first)"),
-    Case("thread-thread-id-only", "Get-Thread", {"thread_id": "thread_abc123"}, [(T, {})], "Utils.ps1:167-168"),
+         [("/threads/thread_x", {}), ("/threads/thread_x/messages", LIST100)], "Utils.ps1:164-168 (id first)"),
+    Case("thread-thread-id-only", "Get-Thread", {"thread_id": "thread_abc123"}, [(T, {}), MESSAGES], "Utils.ps1:167-168"),
     # ---------------------------------------------------------------- Get-ThreadMessage
     Case("message-string", "Get-ThreadMessage", "thread_abc123", [(f"{T}/messages", LIST20)],
          "Get-ThreadMessage.ps1:109-118"),
@@ -127,7 +131,7 @@ CASES = [
          "Get-ThreadRunStep.ps1:89-98 (thread_id and id of the run), 121-127"),
     Case("step-run-all", "Get-ThreadRunStep", RUN, [(f"{T}/runs/run_abc123/steps", LIST100)],
          "Get-ThreadRunStep.ps1:108-120", {"all": True}),
-    Case("step-run-stepid", "Get-ThreadRunStep", RUN, [(f"{T}/runs/run_abc123/steps/step_abc123", {})],
+    Case("step-run-stepid", "Get-ThreadRunStep", RUN, [(f"{T}/runs/run_abc123/steps/step_abc123", {}), STEP_MESSAGE],
          "Get-ThreadRunStep.ps1:104-106", {"step_id": "step_abc123"}),
     Case("step-run-stepid-without-prefix", "Get-ThreadRunStep", RUN, [(f"{T}/runs/run_abc123/steps", LIST20)],
          "Get-ThreadRunStep.ps1:104 (only a StepId starting step_ goes into the path; otherwise it lists)",
@@ -135,7 +139,7 @@ CASES = [
          differs="a -StepId not starting with step_ is fetched as /steps/foo instead of listing the steps"),
     Case("step-pscustomobject-with-step-id", "Get-ThreadRunStep",
          {"id": "run_abc123", "thread_id": "thread_abc123", "step_id": "step_abc123"},
-         [(f"{T}/runs/run_abc123/steps/step_abc123", {})], "Get-ThreadRunStep.ps1:5-8 (StepId ByPropertyName)"),
+         [(f"{T}/runs/run_abc123/steps/step_abc123", {}), STEP_MESSAGE], "Get-ThreadRunStep.ps1:5-8 (StepId ByPropertyName)"),
     Case("step-run-id-string", "Get-ThreadRunStep", "run_abc123", ERROR,
          "Get-ThreadRunStep.ps1:11 (ValidateScript: a string has no .id starting run_ and no .thread_id)",
          differs="a run id string passes our InputObject validation (object_id run_ takes any string); the call fails "

@@ -7,8 +7,8 @@ online Contexts, and the thread steps of Tests/Threads.E2E.tests.ps1.
 
 The ``Messages`` property 3.7.0 adds to every thread it outputs (empty from New-Thread, every
 message from Get-Thread, so from Add-ThreadMessage -PassThru) is a derived output: those checks
-are separate xfail tests until the issue on derived outputs.  What the messages are is still
-checked here through the requests made.
+are separate tests (passing since issue 16 brought derived outputs).  What the messages are is
+also checked here through the requests made.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ import pytest
 from parity_support import message_obj, page, thread_obj
 
 import pyopenai_ps as ps
-
-DERIVED = pytest.mark.xfail(strict=True, reason="derived outputs come with the issue on derived outputs")
 
 THREADS = "/threads"
 THREAD = "/threads/thread_abc123"
@@ -107,7 +105,6 @@ class TestNewThreadPester:
         assert sent.header("OpenAI-Beta") == "assistants=v2"
         assert result.id == "thread_abc1234" and isinstance(result.created_at, datetime)
 
-    @DERIVED
     def test_create_thread_messages(self, mocked):
         """New-Thread.tests.ps1 / offline / It 'Create thread' (Messages is an empty array)."""
         assert ps.new_thread(error_action="Stop").Messages == []
@@ -120,7 +117,6 @@ class TestNewThreadPester:
         ps.get_command("Remove-Thread").pipe([result], error_action="SilentlyContinue")  # AfterEach
         assert [r.method for r in rec.requests] == ["POST", "DELETE"]
 
-    @DERIVED
     def test_online_create_thread_messages(self, rec):
         """New-Thread.tests.ps1 / online / It 'Create thread' (Messages is an empty array)."""
         _Threads(rec)
@@ -264,7 +260,9 @@ class TestAddThreadMessagePester:
         thread = {"id": "thread_abc123", "metadata": {}, "created_at": _today(), "Messages": []}
         result = ps.get_command("Add-ThreadMessage").pipe([thread], message=QUESTION, pass_thru=True,
                                                          error_action="Stop")
-        assert [(r.method, r.path) for r in mocked.requests] == [("POST", MESSAGES), ("GET", THREAD)]  # once
+        # once; Get-Thread reads the thread, then its messages (its Messages property, as 3.7.0's does)
+        assert [(r.method, r.path) for r in mocked.requests] == [("POST", MESSAGES), ("GET", THREAD),
+                                                                 ("GET", MESSAGES)]
         assert [t.id for t in result] == ["thread_abc123"]
 
     def test_error_on_invalid_input(self, mocked):
@@ -282,7 +280,6 @@ class TestAddThreadMessagePester:
         assert result.id.startswith("thread_") and isinstance(result.created_at, datetime)
         assert [m["content"][0]["text"]["value"] for m in threads.messages[result.id]] == [QUESTION]
 
-    @DERIVED
     def test_online_add_thread_message_messages(self, rec):
         """Add-ThreadMessage.tests.ps1 / online / It 'Add thread message' (Messages holds the one message)."""
         _Threads(rec)
@@ -301,7 +298,6 @@ class TestAddThreadMessagePester:
         assert [m["content"][0]["text"]["value"] for m in threads.messages[result[0].id]] == [
             "Hello.", " How", " are you?"]
 
-    @DERIVED
     def test_online_add_3_thread_messages_messages(self, rec):
         """Add-ThreadMessage.tests.ps1 / online / It 'Add 3 thread messages' (Messages holds all three)."""
         _Threads(rec)
@@ -331,7 +327,6 @@ class TestThreadsE2EThreads:
         assert len(thread) == 1 and thread[0].id.startswith("thread_")
         assert len(threads.messages[thread[0].id]) == 1
 
-    @DERIVED
     def test_create_a_thread_and_add_a_message_messages(self, rec):
         """Threads.E2E.tests.ps1 / It 'STEP2: Create a Thread and Add a message' (Messages holds one)."""
         _Threads(rec)
