@@ -2030,7 +2030,7 @@ def new_assistant(
     additional_body: Any | None = ...,
     AdditionalBody: Any | None = ...,
     **common: Unpack[_CommonParameters],
-) -> PSObject: ...
+) -> PSObject | str: ...
 
 # New-Thread: Creates a thread.
 def new_thread(
@@ -2470,7 +2470,7 @@ def set_assistant(
     additional_body: Any | None = ...,
     AdditionalBody: Any | None = ...,
     **common: Unpack[_CommonParameters],
-) -> PSObject: ...
+) -> PSObject | str: ...
 
 # Set-Thread: Changes a thread.
 def set_thread(
@@ -2613,4 +2613,4 @@ def stop_vector_store_file_batch(
     additional_body: Any | None = ...,
     AdditionalBody: Any | None = ...,
     **common: Unpack[_CommonParameters],
-) -> None: ...
+) -> None | PSObject: ...

@@ -57,7 +57,7 @@ _HEADER = (
     "# Run `python tools/stubgen.py` after changing either; `--check` tells whether this file is current.\n"
 )
 _RETURNS = {"object": "PSObject", "page": "list[PSObject]", "all": "list[PSObject]", "none": "None", "bytes": "bytes",
-            "text": "str"}
+            "text": "str", "events": "list[Any]", "jsonl": "list[PSObject]"}
 #: More overloads than this for one set: aliases of mandatory parameters are then left out of them.
 _MAX_VARIANTS = 16
 
@@ -140,9 +140,12 @@ def _spellings(parameter: ParameterSpec) -> list[str]:
 def _returns(spec: CmdletSpec, set_name: str) -> tuple[str, str | None]:
     """(what the set returns, the parameter whose being a string rules out a redirect), as annotations."""
     operation = spec.operation.sets.get(set_name) if spec.operation else None
-    if operation is None:
-        return "Any", None
+    if operation is None or operation.steps:
+        return "Any", None  # steps: whatever the cmdlets they run output
     own = _RETURNS[operation.returns]
+    for variant in operation.variants:  # a variant may return something else (-Format raw_response: text)
+        if variant.returns is not None and _RETURNS[variant.returns] not in own.split(" | "):
+            own += " | " + _RETURNS[variant.returns]
     redirect = operation.redirect
     if redirect is None or spec.operation is None or redirect.to not in spec.operation.sets:
         return own, None

@@ -42,6 +42,7 @@ keys shown (value sources are described in :mod:`.values`)::
             when: PassThru                    # this call's connection parameters (not -AdditionalBody)
             run: Get-Thread
             with: {InputObject: {answer: id}}
+            output: PassThru                  # (optional) else it runs and its output is dropped
           messages:
             success: The thread {thread_id} was created.     # -Verbose, after the answer
             failure: The thread {thread_id} was not removed.  # added to the error's message

@@ -40,6 +40,8 @@ class FollowUp:
     run: str
     arguments: tuple[tuple[str, ValueSource], ...] = ()
     when: tuple[Condition, ...] = ()
+    #: When set, the follow-up's output is output only when this holds (else it runs for its effect alone).
+    output: tuple[Condition, ...] = ()
 
 
 @attrs.frozen
@@ -164,12 +166,13 @@ def variants_of(raw: Any, parameters: set[str], field: str, base_values: Mapping
     return tuple(variants)
 
 def follow_up_of(raw: Any, parameters: set[str], field: str) -> FollowUp:
-    data = keys_of(raw, {"run", "with", "when"}, f"{field}.then")
+    data = keys_of(raw, {"run", "with", "when", "output"}, f"{field}.then")
     if not isinstance(data.get("run"), str) or not data["run"].strip():
         raise fail("then needs 'run', the name of a cmdlet", f"{field}.then")
     arguments = sources_of(data.get("with"), parameters, f"{field}.then.with")
     when = parse_condition(data["when"], parameters, f"operation.{field}.then.when") if "when" in data else ()
-    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when)
+    output = parse_condition(data["output"], parameters, f"operation.{field}.then.output") if "output" in data else ()
+    return FollowUp(run=data["run"].strip(), arguments=tuple(arguments.items()), when=when, output=output)
 
 def messages_of(raw: Any, field: str) -> tuple[str | None, str | None]:
     data = keys_of(raw, {"success", "failure"}, f"{field}.messages")
