@@ -204,8 +204,8 @@ def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> Re
     )
 
 
-def json_lines(text: str | bytes | bytearray, make: Callable[[dict[str, Any]], Any], where: str, *, status: int | None = None,
-               request_id: str | None = None) -> Iterator[Any]:
+def json_lines(text: str | bytes | bytearray, make: Callable[[dict[str, Any]], Any], where: str, *,
+               status: int | None = None, request_id: str | None = None) -> Iterator[Any]:
     """One object per line of JSON Lines text (blank lines skipped); ``where`` names the source in errors."""
     if isinstance(text, (bytes, bytearray)):
         try:

@@ -172,7 +172,8 @@ class TestWaitBatch:
     def test_statuses_are_compared_whatever_their_case(self, clocked):
         clocked.store.progression = Progression.after_seconds(1)
         batch = a_batch(clocked)
-        assert ps.invoke(f"Wait-Batch {batch.id} -StatusForExit In_Progress,COMPLETED -TimeoutSec 30")[0].status == "in_progress"
+        line = f"Wait-Batch {batch.id} -StatusForExit In_Progress,COMPLETED -TimeoutSec 30"
+        assert ps.invoke(line)[0].status == "in_progress"
         assert ps.wait_batch(batch, status_for_wait=["In_Progress", "Finalizing"]).status == "completed"
 
     def test_a_timeout_names_the_batch_and_its_last_status(self, clocked):
