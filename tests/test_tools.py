@@ -298,7 +298,7 @@ def test_stub_resolves_overloads_with_mypy(tmp_path: Path) -> None:
     variants = [line for line in message if "sample.py:5: note:     def " in line]
     assert 0 < len(variants) <= 8, len(variants)
     assert "Literal['" not in "\n".join(message)
-    assert max(len(line) for line in variants) < 1600
+    assert max(len(line) for line in variants) < 2000  # mypy spells out **common: 3.7.0's 11 connection parameters, twice
 
 
 # --- lint_specs ---------------------------------------------------------------------------------

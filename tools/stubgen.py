@@ -47,7 +47,7 @@ from pyopenai_ps.spec.common import COMMON_PARAMETERS
 from pyopenai_ps.errors import SpecError
 from pyopenai_ps.runtime.functions import keyword_name
 from pyopenai_ps.spec import CmdletSpec, ParameterSpec
-from pyopenai_ps.spec.load import load_spec_file
+from pyopenai_ps.spec.load import load_spec_file, load_spec_text
 from pyopenai_ps.spec.types import resolve_type
 
 PACKAGE = ROOT / "pyopenai_ps"
@@ -168,8 +168,10 @@ def _overloads(spec: CmdletSpec) -> list[tuple[list[str], str]]:
     """(parameter lines, return annotation) per overload."""
     spelled = {parameter.name: _spellings(parameter) for parameter in spec.parameters}
     result: list[tuple[int, list[str], str]] = []
+    folded = {p.name for p in _CONNECTION.parameters} if _has_whole_connection(spec) else set()
     for set_name in spec.parameter_sets:
-        members = [(p, m) for p in spec.parameters if (m := p.membership_in(set_name)) is not None]
+        members = [(p, m) for p in spec.parameters
+                   if (m := p.membership_in(set_name)) is not None and p.name not in folded]
         selecting = _selecting(spec, set_name)
         choices = [spelled[p.name] for p in selecting]
         if len(list(itertools.product(*choices))) > _MAX_VARIANTS:
@@ -184,6 +186,8 @@ def _overloads(spec: CmdletSpec) -> list[tuple[list[str], str]]:
                 variants = [(returns.split(" | ")[0], "str"), (returns, None)]
             for rank, (variant_returns, guard_type) in enumerate(variants):
                 lines = _signature(spec, members, chosen_by, spelled, other_switches, guard, guard_type)
+                if folded:
+                    lines[-1] = "**common: Unpack[_ConnectionParameters]"
                 result.append((rank, lines, variant_returns))
     # Every set's narrower variant (a string input) before any wider one: the first match wins, so
     # a string never reaches a variant that allows a redirect (mypy checks the order for overlaps).
@@ -230,6 +234,29 @@ def common_parameters() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _connection_spec() -> CmdletSpec:
+    return load_spec_text("name: Connection-Only\nparameters:\n  - include: _connection\n")
+
+
+_CONNECTION = _connection_spec()
+
+
+def connection_parameters() -> str:
+    """The connection fragment's parameters as a TypedDict, joined with the common ones: the
+    ``**common`` of every cmdlet that includes the whole fragment (keeps overloads short)."""
+    spec = _connection_spec()
+    lines = ["class _ConnectionParameters(_CommonParameters, total=False):",
+             "    \"\"\"The common and the connection parameters of a cmdlet, as keywords.\"\"\"", ""]
+    for parameter in spec.parameters:
+        lines.extend(f"    {word}: {_annotation(spec, parameter)} | None" for word in _spellings(parameter))
+    return "\n".join(lines) + "\n"
+
+
+def _has_whole_connection(spec: CmdletSpec) -> bool:
+    names = {p.name for p in spec.parameters if p.in_all_sets}
+    return all(p.name in names for p in _CONNECTION.parameters)
+
+
 def spec_function(spec: CmdletSpec) -> str:
     overloads = _overloads(spec)
     out = [f"# {spec.name}: {spec.synopsis}".rstrip(": ") if spec.synopsis else f"# {spec.name}"]
@@ -254,7 +281,7 @@ def generate(specs_dir: Path = SPECS, init: Path = PACKAGE / "__init__.py") -> t
             specs.append(load_spec_file(path))
         except SpecError as exc:
             errors.append(str(exc))
-    body = [common_parameters()]
+    body = [common_parameters(), connection_parameters()]
     body.extend(f"{function}\n" for function in functions)
     body.extend(f"{spec_function(spec)}\n" for spec in sorted(specs, key=lambda s: s.function_name))
     used = [name for name in ("Mapping", "Sequence") if f"{name}[" in "".join(body)]  # import only what is used

@@ -251,6 +251,8 @@ class Execution:
 
     def __iter__(self) -> Iterator[Any]:
         plan, operation = self.plan, self.plan.operation
+        for warning in self.prepared.no_effect:
+            self.reporter.warning(warning)
         if plan.extra_body_ignored:
             self.reporter.warning(f"-{self.sender.settings.names.extra_body} has no effect: {operation.method} "
                                   f"{operation.path} sends no JSON body.")

@@ -289,13 +289,30 @@ def _check_requirements(operation: SetOperation, binding: Binding) -> None:
             raise MissingValueError(message, setting=requirement.field)
 
 
+def _refuse_unsupported(spec: CmdletSpec, binding: Binding) -> None:
+    """ConfigurationError (nothing sent) for a value a parameter's ``unsupported:`` names."""
+    for parameter in spec.parameters:
+        if not parameter.unsupported:
+            continue
+        value = binding.get(parameter.name)
+        text = None if value is None else str(value).lower()
+        for refused, why in parameter.unsupported:
+            if text == refused.lower():
+                raise ConfigurationError(f"-{parameter.name} {refused} is not supported: {why}",
+                                         setting=parameter.name)
+
+
 class PreparedCall:
     """The runtime's state for one binding: what it runs, how its output is made, its request plan."""
 
-    __slots__ = ("binding", "operation", "preset", "make", "_plan", "_plan_for")
+    __slots__ = ("binding", "operation", "preset", "make", "no_effect", "_plan", "_plan_for")
 
     def __init__(self, spec: CmdletSpec, binding: Binding) -> None:
         self.binding = binding
+        _refuse_unsupported(spec, binding)
+        #: Warnings for the parameters given that have no effect here (``no_effect:`` in the spec).
+        self.no_effect = tuple(f"-{p.name} has no effect: {p.no_effect}" for p in spec.parameters
+                               if p.no_effect and p.name in binding.bound)
         self.operation, self.preset = choose_operation(spec, binding)
         if self.operation.require:
             _check_requirements(self.operation, binding)

@@ -69,19 +69,8 @@ def spec_from_mapping(
     for key in _REQUIRED_TOP:
         if key not in data:
             raise SpecError("missing required key", field=key)
-    name = data["name"].strip()
-    if not name or any(ch.isspace() for ch in name):
-        raise SpecError("a cmdlet name is one word such as Get-ThreadRun", field="name")
-
-    declared = string_list(data.get("parameter_sets", []), parameter=None, field="parameter_sets")
-    lowered = [s.lower() for s in declared]
-    if len(set(lowered)) != len(lowered):
-        raise SpecError("a parameter set is declared twice", field="parameter_sets")
-    if len(declared) > MAX_PARAMETER_SETS:
-        raise SpecError(
-            f"{len(declared)} parameter sets; PowerShell allows at most {MAX_PARAMETER_SETS} (ParsingTooManyParameterSets)",
-            field="parameter_sets",
-        )
+    name = _cmdlet_name(data["name"])
+    declared = _declared_sets(data.get("parameter_sets", []))
     sets = declared or (ALL_SETS,)
 
     default_set = data.get("default_parameter_set")
@@ -101,12 +90,6 @@ def spec_from_mapping(
     written = operation.connection if operation is not None else {}
     connection = _connection(parameters, written, fallback_names)
 
-    function_name = data.get("function_name", "") or function_name_for(name)
-    if function_name in RESERVED_FUNCTION_NAMES or not function_name.isidentifier() or function_name.startswith("_"):
-        raise SpecError(
-            f"'{function_name}' cannot be a cmdlet's function name: it is taken by the package or not a Python name",
-            field="function_name" if "function_name" in data else "name",
-        )
     return CmdletSpec(
         name=name,
         synopsis=data.get("synopsis", "").strip(),
@@ -121,11 +104,43 @@ def spec_from_mapping(
         notes=data.get("notes", "").strip(),
         links=tuple(_link(raw) for raw in data.get("links", [])),
         source=source,
-        function_name=function_name,
+        function_name=_function_name(data, name),
         enums=enums,
         connection=connection,
         view=_view(data.get("view")),
     )
+
+
+def _cmdlet_name(raw: str) -> str:
+    name = raw.strip()
+    if not name or any(ch.isspace() for ch in name):
+        raise SpecError("a cmdlet name is one word such as Get-ThreadRun", field="name")
+    return name
+
+
+def _declared_sets(raw: Any) -> tuple[str, ...]:
+    """The declared parameter sets: distinct (ignoring case) and no more than PowerShell allows."""
+    declared = string_list(raw, parameter=None, field="parameter_sets")
+    lowered = [s.lower() for s in declared]
+    if len(set(lowered)) != len(lowered):
+        raise SpecError("a parameter set is declared twice", field="parameter_sets")
+    if len(declared) > MAX_PARAMETER_SETS:
+        raise SpecError(
+            f"{len(declared)} parameter sets; PowerShell allows at most {MAX_PARAMETER_SETS} (ParsingTooManyParameterSets)",
+            field="parameter_sets",
+        )
+    return tuple(declared)
+
+
+def _function_name(data: Mapping[str, Any], name: str) -> str:
+    """The Python function's name: written in the spec, or made from the cmdlet's name."""
+    function_name = data.get("function_name", "") or function_name_for(name)
+    if function_name in RESERVED_FUNCTION_NAMES or not function_name.isidentifier() or function_name.startswith("_"):
+        raise SpecError(
+            f"'{function_name}' cannot be a cmdlet's function name: it is taken by the package or not a Python name",
+            field="function_name" if "function_name" in data else "name",
+        )
+    return function_name
 
 
 def _connection(

@@ -95,48 +95,51 @@ def _is_defined(spec: EnumSpec, number: int) -> bool:
     return number in values
 
 
-def enum_type(spec: EnumSpec, *, dotnet_name: str | None = None, reserved: tuple[str, ...] = ()) -> ParamType:
-    """The parameter type of an enum."""
-    target = dotnet_name or spec.name
-    by_key = {name.lower(): (name, value) for name, value in spec.members}
-    listed = ", ".join(spec.names)
+class _EnumConversion:
+    """PowerShell's conversion of a value to one enum: names (a unique prefix is enough), numbers,
+    and for a flags enum comma-separated names or a list of them."""
 
-    def make(number: int) -> EnumValue:
-        return EnumValue(_text_of(spec, number), number, spec.name)
+    def __init__(self, spec: EnumSpec, target: str, reserved: tuple[str, ...]) -> None:
+        self.spec, self.target, self.reserved = spec, target, reserved
+        self.by_key = {name.lower(): (name, value) for name, value in spec.members}
+        self.listed = ", ".join(spec.names)
 
-    def undefined(value: Any) -> ConversionFailure:
+    def undefined(self, value: Any) -> ConversionFailure:
         return ConversionFailure(
-            f'Cannot convert value "{show(value)}" to type "{target}" due to enumeration values that are not valid. '
-            f'Specify one of the following enumeration values and try again. The possible enumeration values are '
-            f'"{listed}".'
+            f'Cannot convert value "{show(value)}" to type "{self.target}" due to enumeration values that are not '
+            f'valid. Specify one of the following enumeration values and try again. The possible enumeration values '
+            f'are "{self.listed}".'
         )
 
-    def one_name(text: str, original: Any) -> int:
+    def no_match(self, name: str, original: Any) -> ConversionFailure:
+        return cannot_convert(
+            original, self.target,
+            f"Unable to match the identifier name {name} to a valid enumerator name. Specify one of "
+            f"the following enumerator names and try again: {self.listed}",
+        )
+
+    def one_name(self, text: str, original: Any) -> int:
         key = text.strip().lower()
-        found = by_key.get(key)
+        found = self.by_key.get(key)
         if found is None:
-            matches = [name for lowered, (name, _) in by_key.items() if key and lowered.startswith(key)]
+            matches = [name for lowered, (name, _) in self.by_key.items() if key and lowered.startswith(key)]
             if len(matches) > 1:
                 raise cannot_convert(
-                    original, target,
+                    original, self.target,
                     f"The identifier name {text.strip()} cannot be processed because it is either too similar or "
                     f"identical to the following enumerator names: {', '.join(matches)}. Use a more specific "
                     "identifier name.",
                 )
-            found = by_key[matches[0].lower()] if matches else None
-        if found is None:
-            raise cannot_convert(
-                original, target,
-                f"Unable to match the identifier name {text.strip()} to a valid enumerator name. Specify one of "
-                f"the following enumerator names and try again: {listed}",
-            )
-        if found[0] in reserved:
+            if not matches:
+                raise self.no_match(text.strip(), original)
+            found = self.by_key[matches[0].lower()]
+        if found[0] in self.reserved:
             raise ConversionFailure(
-                f"The {found[0]} {spec.name} value is reserved for future use and is not supported at this time."
+                f"The {found[0]} {self.spec.name} value is reserved for future use and is not supported at this time."
             )
         return found[1]
 
-    def from_text(text: str, original: Any) -> int:
+    def from_text(self, text: str, original: Any) -> int:
         stripped = text.strip()
         if stripped[:1].isdigit() or stripped[:1] in "+-":
             try:
@@ -144,41 +147,44 @@ def enum_type(spec: EnumSpec, *, dotnet_name: str | None = None, reserved: tuple
             except ValueError:
                 pass
             else:
-                if not _is_defined(spec, number):
-                    raise undefined(original)
+                if not _is_defined(self.spec, number):
+                    raise self.undefined(original)
                 return number
-        if "," in stripped and not spec.flags:
+        if "," in stripped and not self.spec.flags:
             raise ConversionFailure(
-                f'Cannot convert value "{show(original)}" to type "{target}" because no commas are allowed for '
+                f'Cannot convert value "{show(original)}" to type "{self.target}" because no commas are allowed for '
                 "this enumeration."
             )
         number = 0
-        for part in stripped.split(",") if spec.flags else [stripped]:
-            number |= one_name(part, original)
+        for part in stripped.split(",") if self.spec.flags else [stripped]:
+            number |= self.one_name(part, original)
         return number
 
-    def convert(value: Any, parameter: str) -> EnumValue:
-        if isinstance(value, EnumValue) and value.enum_name == spec.name:
+    def make(self, number: int) -> EnumValue:
+        return EnumValue(_text_of(self.spec, number), number, self.spec.name)
+
+    def convert(self, value: Any, parameter: str) -> EnumValue:
+        if isinstance(value, EnumValue) and value.enum_name == self.spec.name:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
-            if not _is_defined(spec, int(value)):
-                raise undefined(value)
-            return make(int(value))
+            if not _is_defined(self.spec, int(value)):
+                raise self.undefined(value)
+            return self.make(int(value))
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
             value = ",".join(value)
         if isinstance(value, str) and value.strip():
-            return make(from_text(value, value))
-        raise cannot_convert(
-            value, target,
-            f"Unable to match the identifier name {show(value)} to a valid enumerator name. Specify one of "
-            f"the following enumerator names and try again: {listed}",
-        )
+            return self.make(self.from_text(value, value))
+        raise self.no_match(show(value), value)
 
-    def matches(value: Any) -> bool:
-        return isinstance(value, EnumValue) and value.enum_name == spec.name
+    def matches(self, value: Any) -> bool:
+        return isinstance(value, EnumValue) and value.enum_name == self.spec.name
 
+
+def enum_type(spec: EnumSpec, *, dotnet_name: str | None = None, reserved: tuple[str, ...] = ()) -> ParamType:
+    """The parameter type of an enum."""
+    conversion = _EnumConversion(spec, dotnet_name or spec.name, reserved)
     literal = "Literal[" + ", ".join(repr(name) for name in spec.names) + "]"
-    return ParamType(spec.name, target, literal, matches, convert, value_type=True)
+    return ParamType(spec.name, conversion.target, literal, conversion.matches, conversion.convert, value_type=True)
 
 
 def enum_from_mapping(name: str, raw: Any) -> EnumSpec:

@@ -2,7 +2,8 @@
 
 A spec's ``parameters:`` list may hold ``{include: <fragment>}`` items (optionally with ``only:
 [names]``): each is replaced, in place, by the parameters of the fragment file ``<fragment>.yaml``,
-looked up next to the spec and then among the bundled specs.  Files whose name starts with ``_``
+looked up next to the spec and then among the bundled specs; the ``enums:`` a fragment declares for
+its parameters' types come with them.  Files whose name starts with ``_``
 are fragments, never cmdlets.  The connection parameters (key, base, organization, timeout,
 retries, extra query and headers) live in the bundled ``_connection.yaml`` and every bundled spec
 includes it, so no Python code names them.
@@ -24,7 +25,7 @@ __all__ = ["load_spec_file", "load_spec_text", "bundled_specs_dir", "CONNECTION_
 #: The fragment that declares the connection parameters and their roles.
 CONNECTION_FRAGMENT = "_connection"
 _INCLUDE_KEYS = {"include": str, "only": list}
-_FRAGMENT_KEYS = {"parameters": list, "description": str}
+_FRAGMENT_KEYS = {"parameters": list, "description": str, "enums": dict}
 
 
 def bundled_specs_dir() -> Path:
@@ -71,6 +72,11 @@ def _remember(path: Path, data: Any, cached: bool, cache: bool) -> None:
 
 
 def _fragment_parameters(name: str, search: Iterable[Path], cache: bool) -> list[Any]:
+    return _fragment(name, search, cache)[0]
+
+
+def _fragment(name: str, search: Iterable[Path], cache: bool) -> tuple[list[Any], Mapping[str, Any]]:
+    """A fragment's parameters and the enums they use (an including spec gets both)."""
     for folder in search:
         path = folder / f"{name}.yaml"
         if path.is_file():
@@ -85,7 +91,7 @@ def _fragment_parameters(name: str, search: Iterable[Path], cache: bool) -> list
             if any(isinstance(p, Mapping) and "include" in p for p in parameters):
                 raise SpecError("a fragment cannot include another fragment", file=str(path), field="parameters")
             _remember(path, data, cached, cache)
-            return list(parameters)
+            return list(parameters), data.get("enums", {})
     raise SpecError(f"no fragment '{name}.yaml' next to the spec or among the bundled specs", field="parameters")
 
 
@@ -97,6 +103,8 @@ def _expanded(data: Any, search: list[Path], cache: bool) -> Any:
     if not any(isinstance(item, Mapping) and "include" in item for item in items):
         return data
     parameters: list[Any] = []
+    declared = data.get("enums") or {}
+    enums = dict(declared) if isinstance(declared, Mapping) else declared  # not a mapping: reported later
     for item in items:
         if not (isinstance(item, Mapping) and "include" in item):
             parameters.append(item)
@@ -105,7 +113,12 @@ def _expanded(data: Any, search: list[Path], cache: bool) -> Any:
         name = item["include"].strip()
         if not name.startswith("_") or "/" in name or "\\" in name:
             raise SpecError(f"'{name}' is not a fragment name (a fragment's name starts with '_')", field="include")
-        included = _fragment_parameters(name, search, cache)
+        included, fragment_enums = _fragment(name, search, cache)
+        if isinstance(enums, dict):
+            for enum_name, definition in fragment_enums.items():
+                if enums.setdefault(enum_name, definition) != definition:
+                    raise SpecError(f"enum '{enum_name}' is declared differently by the spec and by fragment "
+                                    f"'{name}'", field="enums")
         only = item.get("only")
         if only is not None:
             wanted = string_list(only, parameter=None, field="only")
@@ -115,7 +128,7 @@ def _expanded(data: Any, search: list[Path], cache: bool) -> Any:
                 raise SpecError(f"fragment '{name}' has no parameter '{unknown[0]}'", field="only")
             included = [p for p in included if isinstance(p, Mapping) and p.get("name") in wanted]
         parameters.extend(included)
-    return {**data, "parameters": parameters}
+    return {**data, "parameters": parameters, **({"enums": enums} if enums else {})}
 
 
 def _fallback_names(data: Any, cache: bool) -> dict[str, str]:

@@ -73,6 +73,11 @@ class ParameterSpec:
     role: str | None = None
     #: A switch given False from a Python keyword binds False (default: such a False means "not given").
     false_binds: bool = False
+    #: Declared for compatibility, but has no effect here: why (the runtime warns when it is given).
+    no_effect: str = ""
+    #: ``(value, why)`` pairs: values that bind (as in PSOpenAI) but that this package cannot serve;
+    #: the runtime refuses them before anything is sent.
+    unsupported: tuple[tuple[str, str], ...] = ()
 
     def membership_in(self, set_name: str) -> SetMembership | None:
         for member in self.membership:

@@ -36,6 +36,8 @@ PARAM_KEYS = {
     "role": str,
     "remaining_arguments": bool,
     "false_binds": bool,
+    "no_effect": str,
+    "unsupported": dict,
 }
 _SET_KEYS = {"mandatory": bool, "position": (int, type(None)), "pipeline": list, "remaining_arguments": bool}
 _PIPELINE_MODES = {"byvalue": "ByValue", "bypropertyname": "ByPropertyName"}
@@ -95,11 +97,41 @@ def _position(value: Any, *, parameter: str, field: str) -> int | None:
     return None if value is None else int(value)
 
 
-
 def parameter_from_mapping(
     raw: Any, sets: tuple[str, ...], sets_declared: bool, index: int, enums: Mapping[str, EnumSpec]
 ) -> ParameterSpec:
     """One entry of ``parameters:``, checked."""
+    name = _parameter_name(raw, index)
+    try:
+        param_type = resolve_type(raw["type"], enums)
+    except KeyError:
+        raise SpecError(f"unknown type '{raw['type']}'", parameter=name, field="type") from None
+    raw_sets = raw.get("sets")
+    if raw_sets is not None and not sets_declared:
+        raise SpecError("names sets, but the spec declares no parameter_sets", parameter=name, field="sets")
+    if raw.get("false_binds", False) and not param_type.is_switch:
+        raise SpecError("false_binds applies to a Switch parameter only", parameter=name, field="false_binds")
+    return ParameterSpec(
+        name=name,
+        type=param_type.name,
+        aliases=string_list(raw.get("aliases", []), parameter=name, field="aliases"),
+        membership=_membership(raw, name, sets),
+        in_all_sets=raw_sets is None,
+        default=_default(raw, name, param_type),
+        validate=_validators(raw.get("validate", {}), name, param_type),
+        transform=_transforms(raw.get("transform", []), name),
+        help=raw.get("help", "").strip(),
+        hidden=raw.get("hidden", False),
+        sensitive=raw.get("sensitive", False) or param_type.is_secret,
+        role=_role(raw.get("role"), name),
+        false_binds=raw.get("false_binds", False),
+        no_effect=raw.get("no_effect", "").strip(),
+        unsupported=_unsupported(raw.get("unsupported", {}), name),
+    )
+
+
+def _parameter_name(raw: Any, index: int) -> str:
+    """The entry's keys checked, and its name."""
     if not isinstance(raw, Mapping):
         raise SpecError(f"parameter #{index + 1} is not a mapping", field="parameters")
     label = raw.get("name") if isinstance(raw.get("name"), str) else f"#{index + 1}"
@@ -107,39 +139,36 @@ def parameter_from_mapping(
     for key in ("name", "type"):
         if key not in raw:
             raise SpecError("missing required key", parameter=label, field=key)
-    name = raw["name"].strip()
+    name: str = raw["name"].strip()
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         raise SpecError("a parameter name is letters, digits and underscores", parameter=label, field="name")
+    return name
 
-    try:
-        param_type = resolve_type(raw["type"], enums)
-    except KeyError:
-        raise SpecError(f"unknown type '{raw['type']}'", parameter=name, field="type") from None
 
-    top_mandatory = raw.get("mandatory", False)
+def _chosen_sets(raw_sets: Any, name: str, sets: tuple[str, ...]) -> dict[str, Mapping[str, Any]]:
+    """Set name -> what the parameter says for that set (``{}``: the top-level keys apply)."""
+    if raw_sets is None:
+        return {s: {} for s in sets}
+    if isinstance(raw_sets, list):
+        return {s: {} for s in string_list(raw_sets, parameter=name, field="sets")}
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for set_name, extra in raw_sets.items():
+        extra = {} if extra is None else extra
+        if not isinstance(extra, Mapping):
+            raise SpecError("each set maps to {mandatory, position, pipeline, remaining_arguments}", parameter=name,
+                            field="sets")
+        check_keys(extra, _SET_KEYS, parameter=name, what=f"set '{set_name}'")
+        chosen[str(set_name)] = extra
+    return chosen
+
+
+def _membership(raw: Mapping[str, Any], name: str, sets: tuple[str, ...]) -> tuple[SetMembership, ...]:
+    """The parameter's sets, in the cmdlet's set order; a set's own keys override the top-level ones."""
     top_position = _position(raw.get("position"), parameter=name, field="position")
     top_by_value, top_by_name = _pipeline_modes(raw.get("pipeline", []), parameter=name, field="pipeline")
-    top_remaining = raw.get("remaining_arguments", False)
-
-    raw_sets = raw.get("sets")
-    if raw_sets is None:
-        chosen: dict[str, Mapping[str, Any]] = {s: {} for s in sets}
-    elif isinstance(raw_sets, list):
-        chosen = {s: {} for s in string_list(raw_sets, parameter=name, field="sets")}
-    else:
-        chosen = {}
-        for set_name, extra in raw_sets.items():
-            if extra is None:
-                extra = {}
-            if not isinstance(extra, Mapping):
-                raise SpecError("each set maps to {mandatory, position, pipeline, remaining_arguments}", parameter=name,
-                                field="sets")
-            check_keys(extra, _SET_KEYS, parameter=name, what=f"set '{set_name}'")
-            chosen[str(set_name)] = extra
-    if raw_sets is not None and not sets_declared:
-        raise SpecError("names sets, but the spec declares no parameter_sets", parameter=name, field="sets")
+    chosen = _chosen_sets(raw.get("sets"), name, sets)
     membership = []
-    for set_name in sets:  # keep the cmdlet's set order
+    for set_name in sets:
         if set_name not in chosen:
             continue
         extra = chosen.pop(set_name)
@@ -151,49 +180,47 @@ def parameter_from_mapping(
         membership.append(
             SetMembership(
                 set_name=set_name,
-                mandatory=extra.get("mandatory", top_mandatory),
+                mandatory=extra.get("mandatory", raw.get("mandatory", False)),
                 position=_position(extra.get("position", top_position), parameter=name, field="sets"),
                 by_value=by_value,
                 by_property_name=by_name,
-                remaining=extra.get("remaining_arguments", top_remaining),
+                remaining=extra.get("remaining_arguments", raw.get("remaining_arguments", False)),
             )
         )
     if chosen:
         undeclared = next(iter(chosen))
         raise SpecError(f"parameter set '{undeclared}' is not declared", parameter=name, field="sets")
+    return tuple(membership)
 
-    validate = _validators(raw.get("validate", {}), name, param_type)
-    if raw.get("false_binds", False) and not param_type.is_switch:
-        raise SpecError("false_binds applies to a Switch parameter only", parameter=name, field="false_binds")
 
-    transforms = raw.get("transform", [])
-    transforms = [transforms] if isinstance(transforms, str) else transforms
+def _unsupported(raw: Mapping[Any, Any], name: str) -> tuple[tuple[str, str], ...]:
+    """``{value: why}``: each a value the parameter takes and a non-empty reason it is refused."""
+    pairs = []
+    for value, why in raw.items():
+        if not isinstance(why, str) or not why.strip() or isinstance(value, (dict, list)) or value is None:
+            raise SpecError("unsupported maps each value to the reason it is refused", parameter=name,
+                            field="unsupported")
+        pairs.append((str(value), why.strip()))
+    return tuple(pairs)
+
+
+def _transforms(raw: Any, name: str) -> tuple[str, ...]:
+    transforms = [raw] if isinstance(raw, str) else raw
     for transform in transforms:
         if transform not in TRANSFORMS:
             raise SpecError(f"unknown transform '{transform}'", parameter=name, field="transform")
+    return tuple(transforms)
 
+
+def _default(raw: Mapping[str, Any], name: str, param_type: ParamType) -> Any:
+    """The declared default, converted to the parameter's type when the spec loads."""
     default = raw.get("default", NO_DEFAULT)
     if default is not NO_DEFAULT and default is not None:
         try:
             default = param_type.convert(default, name)
         except ConversionFailure as exc:
             raise SpecError(f"default does not convert: {exc.detail}", parameter=name, field="default") from None
-
-    return ParameterSpec(
-        name=name,
-        type=param_type.name,
-        aliases=string_list(raw.get("aliases", []), parameter=name, field="aliases"),
-        membership=tuple(membership),
-        in_all_sets=raw_sets is None,
-        default=default,
-        validate=tuple(validate),
-        transform=tuple(transforms),
-        help=raw.get("help", "").strip(),
-        hidden=raw.get("hidden", False),
-        sensitive=raw.get("sensitive", False) or param_type.is_secret,
-        role=_role(raw.get("role"), name),
-        false_binds=raw.get("false_binds", False),
-    )
+    return default
 
 
 def _validators(raw: Mapping[str, Any], name: str, param_type: ParamType) -> tuple[tuple[str, Any], ...]:

@@ -22,7 +22,8 @@ def test_help_example_2():
     b = bind("Get-ThreadRun -Thread 'thread_abc123' -All")
     assert b.parameter_set == "ListAll"
     assert b.bound == {"InputObject": "thread_abc123", "All": True}
-    assert b.defaults == {"Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0}
+    assert b.defaults == {"Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0,
+                                 "ApiType": "OpenAI", "AuthType": "openai"}
 
 
 def test_examples_in_the_spec_bind():

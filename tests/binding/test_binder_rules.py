@@ -194,7 +194,8 @@ class TestParameterSets:
     def test_default_set(self, gtr):
         b = gtr.bind("thread_1")
         assert b.parameter_set == "List"
-        assert b.defaults == {"Limit": 20, "Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0}
+        assert b.defaults == {"Limit": 20, "Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0,
+                                 "ApiType": "OpenAI", "AuthType": "openai"}
         assert b.bound == {"InputObject": "thread_1"}
 
     def test_set_named_by_its_parameters(self, gtr):
@@ -480,7 +481,8 @@ class TestBinding:
         b = gtr.bind("t", limit=5)
         assert b["limit"] == 5 and b["Order"] == "asc" and b.get("RunId") is None
         assert b.is_bound("Limit") and not b.is_bound("Order")
-        assert b.arguments == {"InputObject": "t", "Limit": 5, "Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0}
+        assert b.arguments == {"InputObject": "t", "Limit": 5, "Order": "asc", "TimeoutSec": 0, "MaxRetryCount": 0,
+                                 "ApiType": "OpenAI", "AuthType": "openai"}
         assert "Limit" in b and "RunId" not in b
         with pytest.raises(KeyError):
             b["RunId"]

@@ -267,14 +267,14 @@ def test_dash_question_mark_shows_get_helps_default_form(srv):
     sections = [line for line in text.splitlines() if line and not line.startswith(" ")]
     assert sections == ["NAME", "SYNOPSIS", "SYNTAX", "DESCRIPTION", "RELATED LINKS", "REMARKS"]
     syntax = text.split("\nSYNTAX\n", 1)[1].split("\nDESCRIPTION\n", 1)[0]
+    connection = ("[-TimeoutSec <Int32>] [-MaxRetryCount <Int32>] [-ApiType <OpenAIApiType>] [-ApiBase <Uri>] "
+                  "[-AuthType <String>] [-ApiKey <SecureString>] [-Organization <String>] "
+                  "[-AdditionalQuery <IDictionary>] [-AdditionalHeaders <IDictionary>] [-AdditionalBody <Object>] "
+                  "[<CommonParameters>]")
     assert [line.strip() for line in syntax.splitlines() if line.strip()] == [  # one line per set
-        "Get-ThreadRun -RunId <String> [-InputObject] <Object> [-TimeoutSec <Int32>] [-MaxRetryCount <Int32>] "
-        "[-ApiBase <Uri>] [-ApiKey <SecureString>] [-Organization <String>] [-AdditionalBody <Object>] [<CommonParameters>]",
-        "Get-ThreadRun [-InputObject] <Object> [-Limit <Int32>] [-Order <String>] [-TimeoutSec <Int32>] "
-        "[-MaxRetryCount <Int32>] [-ApiBase <Uri>] [-ApiKey <SecureString>] [-Organization <String>] "
-        "[-AdditionalBody <Object>] [<CommonParameters>]",
-        "Get-ThreadRun -All [-InputObject] <Object> [-Order <String>] [-TimeoutSec <Int32>] [-MaxRetryCount <Int32>] "
-        "[-ApiBase <Uri>] [-ApiKey <SecureString>] [-Organization <String>] [-AdditionalBody <Object>] [<CommonParameters>]",
+        f"Get-ThreadRun -RunId <String> [-InputObject] <Object> {connection}",
+        f"Get-ThreadRun [-InputObject] <Object> [-Limit <Int32>] [-Order <String>] {connection}",
+        f"Get-ThreadRun -All [-InputObject] <Object> [-Order <String>] {connection}",
     ]
     assert "pyopenai-ps help Get-ThreadRun -Examples" in text and "pyopenai-ps help Get-ThreadRun -Full" in text
     assert run_main(srv, "help", "Get-ThreadRun").stdout == text

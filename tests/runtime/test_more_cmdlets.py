@@ -67,9 +67,13 @@ class TestBundled:
 
     def test_get_batch_api_type(self, api):
         assert ps.bind("Get-Batch -ApiType openai").bound["ApiType"] == "OpenAI"
+        assert ps.bind("Get-Batch -ApiType Azure").bound["ApiType"] == "Azure"  # binds, as in 3.7.0
+        with pytest.raises(ps.ConfigurationError, match="-ApiType Azure is not supported"):
+            ps.invoke("Get-Batch -ApiType Azure")  # then refused, nothing sent
+        assert api.requests == []
         with pytest.raises(ParameterBindingError) as info:
-            ps.bind("Get-Batch -ApiType Azure")
-        assert info.value.error_id == "ParameterArgumentValidationError"
+            ps.bind("Get-Batch -ApiType Other")
+        assert info.value.error_id == "ParameterArgumentTransformationError"
 
     @pytest.mark.parametrize("name", ["Get-Thread", "Get-ThreadMessage", "Get-ThreadRunStep", "Get-Assistant",
                                       "Get-Batch"])

@@ -354,3 +354,39 @@ class TestFollowUpsAndMessages:
         with pytest.raises(ps.NotFoundError) as info:
             command(FOLLOW_UP)("thing_2")
         assert str(info.value) == "OpenAI API returned an 404 (Not Found) Error: No such thing. Nothing was added to thing_2."
+
+
+class TestCompatibilityParameters:
+    """``no_effect:`` and ``unsupported:``: parameters a ported script passes, kept bindable."""
+
+    GET = "  sets:\n    __AllParameterSets: {path: /things, returns: object}\n"
+
+    def test_a_parameter_without_effect_warns_when_given(self, echo, caplog):
+        get = command(self.GET)
+        with caplog.at_level(logging.WARNING, logger="pyopenai_ps"):
+            get(api_version="2024-05-01-preview")
+            get()
+        warnings = [r.getMessage() for r in caplog.records]
+        assert warnings == ["-ApiVersion has no effect: it names an Azure OpenAI API version, and pyopenai_ps "
+                            "does not call Azure."]
+        assert len(echo.seen) == 2  # the call is made all the same
+
+    @pytest.mark.parametrize("keywords, parameter", [({"api_type": "Azure"}, "ApiType"),
+                                                     ({"auth_type": "AZURE"}, "AuthType"),
+                                                     ({"auth_type": "azure_ad"}, "AuthType")])
+    def test_an_unsupported_value_binds_then_is_refused_before_sending(self, echo, keywords, parameter):
+        get = command(self.GET)
+        assert get.bind(**keywords).parameter_set == "__AllParameterSets"
+        with pytest.raises(ps.ConfigurationError, match=rf"^-{parameter} \w+ is not supported: ") as info:
+            get(**keywords)
+        assert info.value.setting == parameter and echo.seen == []
+        get(api_type="OpenAI", auth_type="openai")  # the supported values go through
+        assert len(echo.seen) == 1
+
+    @pytest.mark.parametrize("value, words", [("[Azure]", "expected a mapping"),
+                                              ("{Azure: ''}", "unsupported maps each value"),
+                                              ("{Azure: [x]}", "unsupported maps each value"),
+                                              ("{~: x}", "unsupported maps each value")])
+    def test_unsupported_needs_a_reason_per_value(self, value, words):
+        with pytest.raises(ps.SpecError, match=words):
+            load_spec_text(f"name: Test-Bad\nparameters:\n  - {{name: A, type: String, unsupported: {value}}}\n")

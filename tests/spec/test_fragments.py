@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import pyopenai_ps as ps
+from pyopenai_ps.errors import SpecError
 from pyopenai_ps.runtime.command import Command
 from pyopenai_ps.spec.load import bundled_specs_dir, load_spec_file, load_spec_text
 
@@ -32,15 +33,24 @@ def _names(spec) -> list[str]:
 def test_every_bundled_spec_includes_the_connection_fragment_in_place():
     fragment = load_spec_text(HEAD + "  - include: _connection\n")
     shared = _names(fragment)[1:]
-    assert shared == ["TimeoutSec", "MaxRetryCount", "ApiBase", "ApiKey", "Organization", "AdditionalQuery",
-                      "AdditionalHeaders", "AdditionalBody"]
+    assert shared == ["TimeoutSec", "MaxRetryCount", "ApiType", "ApiBase", "ApiVersion", "AuthType", "ApiKey",
+                      "Organization", "AdditionalQuery", "AdditionalHeaders", "AdditionalBody"]  # 3.7.0's order
     bundled = [path for path in bundled_specs_dir().glob("*.yaml") if not path.name.startswith("_")]
     assert len(bundled) >= 17
     for path in bundled:  # the bundled files only: other tests load specs of their own into the registry
         names = _names(load_spec_file(path))
         assert [n for n in names if n in shared] == shared, path.name
-    batch = _names(ps.get_command("Get-Batch").spec)
-    assert batch[batch.index("MaxRetryCount") + 1] == "ApiType"  # `only:` keeps Get-Batch's own order
+    stop = _names(ps.get_command("Stop-VectorStoreFileBatch").spec)
+    assert stop[stop.index("Organization") + 1] == "Wait"  # two `only:` parts, the cmdlet's own between
+
+
+def test_a_fragment_brings_the_enums_of_its_parameters():
+    spec = load_spec_text(HEAD + "  - include: _connection\n")
+    assert spec.type_of(spec.parameter("ApiType")).name == "OpenAIApiType"
+    same = load_spec_text(HEAD + "  - include: _connection\nenums:\n  OpenAIApiType: [OpenAI, Azure]\n")
+    assert same.parameter("ApiType").default == "OpenAI"
+    with pytest.raises(SpecError, match="enum 'OpenAIApiType' is declared differently"):
+        load_spec_text(HEAD + "  - include: _connection\nenums:\n  OpenAIApiType: [OpenAI]\n")
 
 
 def test_roles_come_from_the_fragment():

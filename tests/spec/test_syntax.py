@@ -38,9 +38,13 @@ Get-ThreadRun
     [-InputObject] <Object>
     [-TimeoutSec <Int32>]
     [-MaxRetryCount <Int32>]
+    [-ApiType <OpenAIApiType>]
     [-ApiBase <Uri>]
+    [-AuthType <String>]
     [-ApiKey <SecureString>]
     [-Organization <String>]
+    [-AdditionalQuery <IDictionary>]
+    [-AdditionalHeaders <IDictionary>]
     [-AdditionalBody <Object>]
     [<CommonParameters>]
 ```
@@ -53,9 +57,13 @@ Get-ThreadRun
     [-Order <String>]
     [-TimeoutSec <Int32>]
     [-MaxRetryCount <Int32>]
+    [-ApiType <OpenAIApiType>]
     [-ApiBase <Uri>]
+    [-AuthType <String>]
     [-ApiKey <SecureString>]
     [-Organization <String>]
+    [-AdditionalQuery <IDictionary>]
+    [-AdditionalHeaders <IDictionary>]
     [-AdditionalBody <Object>]
     [<CommonParameters>]
 ```
@@ -68,9 +76,13 @@ Get-ThreadRun
     [-Order <String>]
     [-TimeoutSec <Int32>]
     [-MaxRetryCount <Int32>]
+    [-ApiType <OpenAIApiType>]
     [-ApiBase <Uri>]
+    [-AuthType <String>]
     [-ApiKey <SecureString>]
     [-Organization <String>]
+    [-AdditionalQuery <IDictionary>]
+    [-AdditionalHeaders <IDictionary>]
     [-AdditionalBody <Object>]
     [<CommonParameters>]
 ```"""
@@ -244,9 +256,16 @@ def test_bundled_syntax_equals_the_reference_file(name: str) -> None:
 def as_declared(reference_syntax: str) -> str:
     """The reference help's SYNTAX with what 3.7.0's source declares and its help leaves out.
 
-    The source is the truth where the help differs: every cmdlet declares ``[object]$AdditionalBody``.
+    The source is the truth where the help differs: every cmdlet also declares the visible
+    ``$ApiType`` (after MaxRetryCount), ``$AuthType`` (after ApiBase), ``$AdditionalQuery``,
+    ``$AdditionalHeaders`` and ``$AdditionalBody`` (last).
     """
-    return reference_syntax.replace("    [<CommonParameters>]", "    [-AdditionalBody <Object>]\n    [<CommonParameters>]")
+    return (
+        reference_syntax.replace("    [-MaxRetryCount <Int32>]\n", "    [-MaxRetryCount <Int32>]\n    [-ApiType <OpenAIApiType>]\n")
+        .replace("    [-ApiBase <Uri>]\n", "    [-ApiBase <Uri>]\n    [-AuthType <String>]\n")
+        .replace("    [<CommonParameters>]", "    [-AdditionalQuery <IDictionary>]\n    [-AdditionalHeaders <IDictionary>]\n"
+                 "    [-AdditionalBody <Object>]\n    [<CommonParameters>]")
+    )
 
 
 # --- help_text ------------------------------------------------------------------------------
@@ -303,7 +322,7 @@ def test_help_parameter_details(gtr_help: str) -> None:
 
 
 def test_help_leaves_hidden_parameters_out(gtr_help: str) -> None:
-    for hidden in ("After", "Before", "AdditionalQuery", "AdditionalHeaders"):
+    for hidden in ("After", "Before", "ApiVersion"):
         assert f"-{hidden}" not in gtr_help
 
 

@@ -2,7 +2,7 @@
 
 Which fields become dates (Private/ObjectParser.ps1, Public/Threads/Get-ThreadMessage.ps1:178-181),
 the type names, the "more data" warning, and the differences kept on purpose (pinned in
-TestDeliberate so a change is noticed; DIFFERENCES.md says why).
+TestDeliberate so a change is noticed; docs/DIFFERENCES.md says why).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def test_more_data_warning_on_a_page(rec, name, caplog):
 
 
 class TestDeliberate:
-    """Kept on purpose; each pins our behaviour (DIFFERENCES.md, section "Deliberate")."""
+    """Kept on purpose; each pins our behaviour (docs/DIFFERENCES.md, status "deliberate")."""
 
     @pytest.mark.parametrize("name", list(LISTINGS))
     def test_no_more_data_warning_when_limit_given(self, rec, name, caplog):

@@ -4,7 +4,7 @@ Each case binds one command line (nothing is sent) and states what PowerShell do
 declaration: the parameter set it picks and what it binds (names, aliases, positions, sets,
 defaults, transformations), or the error id it raises (mandatory, validation, unknown names,
 sets that cannot be resolved).  Cases where our spec declares something else are
-xfail(strict=True) with the difference; DIFFERENCES.md lists them.
+xfail(strict=True) with the difference; docs/DIFFERENCES.md lists them.
 """
 
 from __future__ import annotations
@@ -27,28 +27,24 @@ def C(id: str, line: str, expect: str, bound: dict[str, Any] | None = None, defa
 
 
 def api_type(n: str, src: str):
-    return C(f"{n}-ApiType", f"{n} {TARGET[n]} -ApiType OpenAI", SET[n], {"ApiType": "OpenAI"},
-             source=src, differs=NO_PARAM.format(p="-ApiType", n=n, decl="[OpenAIApiType]$ApiType = OpenAI", src=src)
-             if n != "Get-Batch" else None)
+    """``[OpenAIApiType]$ApiType = OpenAI``: Azure binds too (the runtime then refuses it)."""
+    return C(f"{n}-ApiType", f"{n} {TARGET[n]} -ApiType azure", SET[n], {"ApiType": "Azure"}, source=src)
 
 
 def auth_type(n: str, src: str):
-    return C(f"{n}-AuthType", f"{n} {TARGET[n]} -AuthType azure_ad", SET[n], {"AuthType": "azure_ad"},
-             source=src, differs=NO_PARAM.format(p="-AuthType", n=n,
-                                                 decl="[ValidateSet('openai','azure','azure_ad')] [string]$AuthType = 'openai'",
-                                                 src=src))
+    return C(f"{n}-AuthType", f"{n} {TARGET[n]} -AuthType azure_ad", SET[n], {"AuthType": "azure_ad"}, source=src)
 
 
 def auth_type_set(n: str, src: str):
+    """``[ValidateSet('openai','azure','azure_ad')]``."""
     return C(f"{n}-AuthType-validate", f"{n} {TARGET[n]} -AuthType other", "ParameterArgumentValidationError",
-             source=src, differs=NO_PARAM.format(p="-AuthType", n=n, decl="ValidateSet('openai','azure','azure_ad')",
-                                                 src=src) + "; our error is NamedParameterNotFound")
+             source=src)
 
 
 def api_version(n: str, src: str):
+    """``[Parameter(DontShow)] [string]$ApiVersion``."""
     return C(f"{n}-ApiVersion", f"{n} {TARGET[n]} -ApiVersion 2024-05-01-preview", SET[n],
-             {"ApiVersion": "2024-05-01-preview"}, source=src,
-             differs=NO_PARAM.format(p="-ApiVersion", n=n, decl="[Parameter(DontShow)] [string]$ApiVersion", src=src))
+             {"ApiVersion": "2024-05-01-preview"}, source=src)
 
 
 TARGET = {"Get-ThreadRun": "thread_a", "Get-Thread": "thread_a", "Get-ThreadMessage": "thread_a",
@@ -228,10 +224,14 @@ def test_api_key_takes_a_plain_string(name):
 
 
 class TestDeliberate:
-    """Differences kept on purpose (see DIFFERENCES.md); these tests pin our behaviour."""
+    """Differences kept on purpose (see docs/DIFFERENCES.md); these tests pin our behaviour."""
 
-    def test_batch_refuses_azure(self):
-        """3.7.0 binds ``-ApiType Azure`` (Get-Batch.ps1:35-36); our spec allows only OpenAI (Azure unsupported)."""
-        with pytest.raises(ps.ParameterBindingError) as caught:
-            ps.bind("Get-Batch -ApiType Azure")
-        assert caught.value.error_id == "ParameterArgumentValidationError"
+    @pytest.mark.parametrize("line", ["Get-Batch -ApiType Azure", "Get-ThreadRun thread_a -AuthType azure",
+                                      "Get-Assistant -AuthType azure_ad"])
+    def test_azure_binds_but_is_refused_before_anything_is_sent(self, line, rec):
+        """3.7.0 calls Azure OpenAI; this package does not: the call binds as in 3.7.0, then a
+        ConfigurationError naming the parameter ends it before any request."""
+        with pytest.raises(ps.ConfigurationError, match="is not supported") as caught:
+            ps.invoke(line)
+        assert caught.value.setting in ("ApiType", "AuthType")
+        assert rec.requests == []

@@ -4,7 +4,7 @@ Each case pipes one record (a string, a thread, a run, a message, a step, an ass
 or a hand-made object) into a cmdlet, with some arguments, and states what 3.7.0 does: the
 requests it sends (path and query) or an error before any request.  The expectation is read from
 the source (cited per case); where our spec does something else the case is xfail(strict=True)
-with the difference.  DIFFERENCES.md lists the same differences.
+with the difference.  docs/DIFFERENCES.md lists the same differences.
 
 Python dicts stand for PowerShell's [pscustomobject]s: their keys are the properties that
 ValueFromPipelineByPropertyName binds and that ``$InputObject.id`` reads.

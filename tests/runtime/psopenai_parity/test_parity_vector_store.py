@@ -390,7 +390,7 @@ class TestVectorStoreE2EPester:
 
 
 # ======================================================================================
-# Where we differ from 3.7.0 on purpose (docs/pending/issue15-vectorstores.md lists them)
+# Where we differ from 3.7.0 on purpose (docs/DIFFERENCES.md, "Vector stores", lists them)
 # ======================================================================================
 
 
