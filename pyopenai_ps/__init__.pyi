@@ -263,6 +263,18 @@ def get_batch(
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 
+# Get-BatchOutput: Gets the results of a batch.
+def get_batch_output(
+    input_object: Any | None = ...,
+    *,
+    InputObject: Any | None = ...,
+    id: Any | None = ...,
+    Id: Any | None = ...,
+    wait: bool | None = ...,
+    Wait: bool | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> Any: ...
+
 # Get-OpenAIFile: Gets an uploaded file, or lists the uploaded files.
 @overload
 def get_openai_file(
@@ -1133,6 +1145,68 @@ def set_vector_store(
     MetaData: Mapping[str, Any] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
+
+# Start-Batch: Starts a batch of API requests.
+@overload
+def start_batch(
+    *,
+    file_id: str,
+    endpoint: str | None = ...,
+    Endpoint: str | None = ...,
+    completion_window: str | None = ...,
+    CompletionWindow: str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    MetaData: Mapping[str, Any] | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+@overload
+def start_batch(
+    *,
+    FileId: str,
+    endpoint: str | None = ...,
+    Endpoint: str | None = ...,
+    completion_window: str | None = ...,
+    CompletionWindow: str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    MetaData: Mapping[str, Any] | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+@overload
+def start_batch(
+    *,
+    input_file_id: str,
+    endpoint: str | None = ...,
+    Endpoint: str | None = ...,
+    completion_window: str | None = ...,
+    CompletionWindow: str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    MetaData: Mapping[str, Any] | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+@overload
+def start_batch(
+    *,
+    input_object: Sequence[Any] | Any,
+    endpoint: str | None = ...,
+    Endpoint: str | None = ...,
+    completion_window: str | None = ...,
+    CompletionWindow: str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    MetaData: Mapping[str, Any] | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> Any: ...
+@overload
+def start_batch(
+    *,
+    InputObject: Sequence[Any] | Any,
+    endpoint: str | None = ...,
+    Endpoint: str | None = ...,
+    completion_window: str | None = ...,
+    CompletionWindow: str | None = ...,
+    meta_data: Mapping[str, Any] | None = ...,
+    MetaData: Mapping[str, Any] | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> Any: ...
 
 # Start-ThreadRun: Starts a run of an assistant on a thread.
 @overload
@@ -2748,6 +2822,22 @@ def start_vector_store_file_batch(
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 
+# Stop-Batch: Cancels a batch.
+def stop_batch(
+    input_object: Any | None = ...,
+    *,
+    InputObject: Any | None = ...,
+    id: Any | None = ...,
+    Id: Any | None = ...,
+    force: bool | None = ...,
+    Force: bool | None = ...,
+    wait: bool | None = ...,
+    Wait: bool | None = ...,
+    pass_thru: bool | None = ...,
+    PassThru: bool | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> None | PSObject: ...
+
 # Stop-ThreadRun: Cancels a run.
 def stop_thread_run(
     input_object: Any | None = ...,
@@ -2799,6 +2889,30 @@ def submit_tool_output(
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject | list[Any]: ...
 
+# Wait-Batch: Waits until a batch is done.
+@overload
+def wait_batch(
+    input_object: Any | None = ...,
+    *,
+    InputObject: Any | None = ...,
+    id: Any | None = ...,
+    Id: Any | None = ...,
+    status_for_wait: Sequence[str] | str | None = ...,
+    StatusForWait: Sequence[str] | str | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+@overload
+def wait_batch(
+    input_object: Any | None = ...,
+    *,
+    InputObject: Any | None = ...,
+    id: Any | None = ...,
+    Id: Any | None = ...,
+    status_for_exit: Sequence[str] | str | None = ...,
+    StatusForExit: Sequence[str] | str | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+
 # Wait-ThreadRun: Waits for a run to leave the waiting states.
 @overload
 def wait_thread_run(
@@ -2818,6 +2932,40 @@ def wait_thread_run(
     InputObject: Any | None = ...,
     run: Any | None = ...,
     Run: Any | None = ...,
+    status_for_exit: Sequence[str] | str | None = ...,
+    StatusForExit: Sequence[str] | str | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+
+# Wait-VectorStoreFileBatch: Waits until a file batch of a vector store is done.
+@overload
+def wait_vector_store_file_batch(
+    input_object: Any | None = ...,
+    batch_id: str | None = ...,
+    *,
+    InputObject: Any | None = ...,
+    vector_store_id: Any | None = ...,
+    vector_store: Any | None = ...,
+    VectorStore: Any | None = ...,
+    BatchId: str | None = ...,
+    id: str | None = ...,
+    Id: str | None = ...,
+    status_for_wait: Sequence[str] | str | None = ...,
+    StatusForWait: Sequence[str] | str | None = ...,
+    **common: Unpack[_ConnectionParameters],
+) -> PSObject: ...
+@overload
+def wait_vector_store_file_batch(
+    input_object: Any | None = ...,
+    batch_id: str | None = ...,
+    *,
+    InputObject: Any | None = ...,
+    vector_store_id: Any | None = ...,
+    vector_store: Any | None = ...,
+    VectorStore: Any | None = ...,
+    BatchId: str | None = ...,
+    id: str | None = ...,
+    Id: str | None = ...,
     status_for_exit: Sequence[str] | str | None = ...,
     StatusForExit: Sequence[str] | str | None = ...,
     **common: Unpack[_ConnectionParameters],

@@ -6,20 +6,24 @@ the call's connection and common parameters), so this module needs no registry o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..binding.result import Binding
+from ..errors import MissingValueError
 from ..spec.flow import Derived, Step
 from ..spec.operation import SetOperation
-from ..spec.projections import PROJECTIONS
+from ..spec.projections import PROJECTIONS, Typed
 from .output import PSObject
-from .values import NOTHING, Context, evaluate, holds
+from .values import NOTHING, Context, dig, evaluate, holds
 
 __all__ = ["Runner", "run_steps", "with_derived"]
 
 #: Runs a cmdlet by name with keyword arguments; yields its output.
 Runner = Callable[[str, Mapping[str, Any]], Iterator[Any]]
+#: ``{field}`` in a step's message.
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
 def _arguments(step: Step, context: Context) -> dict[str, Any]:
@@ -42,6 +46,8 @@ def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterato
         context = Context(binding, answer=current)
         if step.when and not holds(step.when, context):
             continue
+        if step.needs and not holds(step.needs, context):
+            raise MissingValueError(_described(step.message, current), setting=step.run)
         kept = False
         for item in run(step.run, _arguments(step, context)):
             if step.keep and not kept:
@@ -52,17 +58,38 @@ def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterato
             return  # it gave nothing to go on with (its error, if any, was reported): the record ends here
 
 
+def _described(message: str, current: Any) -> str:
+    """A step's message with ``{field}`` (a dotted path) read from the current object."""
+
+    def field(match: re.Match[str]) -> str:
+        value = dig(current, match.group(1))
+        return "unknown" if value is None else str(value)
+
+    return _FIELD.sub(field, message)
+
+
 def _derive(derived: Derived, item: PSObject, binding: Binding, run: Runner) -> Any:
     context = Context(binding, answer=item)
     if derived.source is not None:
         return evaluate(derived.source, context)
     if derived.run is None:
-        return PROJECTIONS[derived.projection or ""](item.to_dict())
+        return _objects(PROJECTIONS[derived.projection or ""](item.to_dict()))
     outputs = list(run(derived.run.run, _arguments(derived.run, context)))
     if derived.projection is None:
         return outputs
     first = outputs[0] if outputs else None
     return PROJECTIONS[derived.projection](first.to_dict() if isinstance(first, PSObject) else first or {})
+
+
+def _objects(value: Any) -> Any:
+    """A projection's value with its :class:`Typed` parts made output objects (of their type, with dates)."""
+    if isinstance(value, Typed):
+        return PSObject({k: _objects(v) for k, v in value.data.items()}, value.type_name, value.timestamps)
+    if isinstance(value, Mapping):
+        return {k: _objects(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_objects(v) for v in value]
+    return value
 
 
 def with_derived(item: Any, derived: tuple[Derived, ...], binding: Binding, run: Runner) -> Any:

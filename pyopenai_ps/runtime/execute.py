@@ -10,7 +10,7 @@ file).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 from ..errors import (
@@ -37,7 +37,7 @@ from .poll import wait_for
 from .settings import ClientSettings
 from .values import Context, holds
 
-__all__ = ["Reporter", "Execution", "MORE_DATA_WARNING"]
+__all__ = ["Reporter", "Execution", "MORE_DATA_WARNING", "json_lines"]
 
 MORE_DATA_WARNING = "There is more data that has not been retrieved."
 #: Debug output shows at most this much of a request or response body.
@@ -221,6 +221,29 @@ def _not_an_object(item: Any, operation: SetOperation, result: HTTPResult) -> Re
     )
 
 
+def json_lines(text: str | bytes | bytearray, make: Callable[[dict[str, Any]], Any], where: str, *,
+               status: int | None = None, request_id: str | None = None) -> Iterator[Any]:
+    """One object per line of JSON Lines text (blank lines skipped); ``where`` names the source in errors."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ResponseFormatError(f"The JSON Lines of {where} are not UTF-8 text (bad byte at offset "
+                                      f"{exc.start}).", status_code=status, request_id=request_id) from None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            raise ResponseFormatError(f"Line {number} of the JSON Lines answer is not JSON.",
+                                      status_code=status, request_id=request_id) from None
+        if not isinstance(data, dict):
+            raise ResponseFormatError(f"Expected a JSON object on line {number} of {where}, got "
+                                      f"{type(data).__name__}.", status_code=status, request_id=request_id)
+        yield make(data)
+
+
 def _text(result: HTTPResult) -> str:
     try:
         return result.body.decode("utf-8-sig")
@@ -296,17 +319,9 @@ class Execution:
 
     def _lines(self, result: HTTPResult) -> Iterator[Any]:
         """One output object per line of a JSON Lines answer (blank lines skipped)."""
-        for number, line in enumerate(_text(result).splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError:
-                raise ResponseFormatError(f"Line {number} of the JSON Lines answer is not JSON.",
-                                          status_code=result.status, request_id=result.request_id) from None
-            if not isinstance(data, dict):
-                raise _not_an_object(data, self.plan.operation, result)
-            yield self.prepared.make(data)
+        operation = self.plan.operation
+        yield from json_lines(_text(result), self.prepared.make, f"{operation.method} {operation.path}",
+                              status=result.status, request_id=result.request_id)
 
     def _fetch(self) -> dict[str, Any]:
         plan = self.plan

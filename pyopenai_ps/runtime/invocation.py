@@ -28,7 +28,7 @@ from ..errors import APIError, ConfigurationError, MissingValueError, ParameterB
 from ..spec.model import CmdletSpec
 from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
 from .compose import Runner, run_steps, with_derived
-from .execute import Execution
+from .execute import Execution, json_lines
 from .plan import PreparedCall
 from .plan import _headers as planned_headers
 from .settings import ClientSettings, checked_base, current_transport, settings_for
@@ -158,6 +158,8 @@ class Invocation:
         run = self._runner(binding)
         if operation.steps:
             outputs: Iterator[Any] = run_steps(operation, binding, run)
+            if operation.returns == "jsonl":  # the text its steps output, one object a line
+                outputs = _parsed_lines(outputs, prepared)
         else:
             outputs = self._requested(prepared, settings)
         derived = operation.output.derived
@@ -218,6 +220,16 @@ class Invocation:
             last = prepared
         if last is not None and last.operation.collect is not None:
             yield from self.execute(self.prepare(last.binding.replacing(last.operation.collect, collected)))
+
+
+def _parsed_lines(outputs: Iterator[Any], prepared: PreparedCall) -> Iterator[Any]:
+    """Bytes or text among the outputs read as JSON Lines (``returns: jsonl`` on a set of steps)."""
+    source = " and ".join(step.run for step in prepared.operation.steps if step.output)
+    for item in outputs:
+        if isinstance(item, (bytes, bytearray, str)):
+            yield from json_lines(item, prepared.make, f"the output of {source}")
+        else:
+            yield item
 
 
 #: Roles a follow-up does not inherit: the extra body was meant for the main request's body.

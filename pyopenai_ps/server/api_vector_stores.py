@@ -162,7 +162,9 @@ def get_batch(request: ApiRequest) -> bytes:
 def cancel_batch(request: ApiRequest) -> bytes:
     request.json(NO_FIELDS)
     with request.store.lock:
-        return render(cancel_file_batch(request.store, _batch_ids(request)))
+        data = render(cancel_file_batch(request.store, _batch_ids(request)))
+        request.store.created("vector_store_file_batch", _batch_ids(request))
+        return data
 
 
 def list_batch_files(request: ApiRequest) -> bytes:

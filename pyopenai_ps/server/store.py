@@ -35,6 +35,7 @@ _STEPPERS: dict[str, Stepper] = {
     "run": run_engine.step_run,
     "batch": batch_engine.step_batch,
     "vector_store_file": vector_store_engine.step_file,
+    "vector_store_file_batch": vector_store_engine.step_file_batch,
 }
 _MAX_MOVES = 16  # more moves than any object has statuses: a guard against loops
 

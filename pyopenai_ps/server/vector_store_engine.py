@@ -5,7 +5,8 @@ A file added to a vector store starts ``in_progress`` and one step later is
 file's size.  A vector store's ``file_counts``, ``usage_bytes`` and ``status``
 (``in_progress`` while any file is) are always recomputed from its files, and
 so are a file batch's counts; a batch is ``completed`` once none of its files
-is in progress, or ``cancelled`` when cancelled (its unfinished files too).
+is in progress.  Cancelling makes it ``cancelling`` (its unfinished files stop
+moving), and one step later ``cancelled``, with those files.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .responses import ApiError
 from .storage import Key, ObjectStore
 
 __all__ = ["create_vector_store", "attach_file", "step_file", "refresh",
-           "create_file_batch", "cancel_file_batch", "batch_file_ids", "check_files",
+           "create_file_batch", "cancel_file_batch", "step_file_batch", "batch_file_ids", "check_files",
            "resolve_tool_resources"]
 
 _DAY = 86_400
@@ -140,21 +141,37 @@ def create_file_batch(store: ObjectStore, store_id: str, files: list[FileSpec]
 
 
 def cancel_file_batch(store: ObjectStore, ids: tuple[str, ...]) -> dict[str, Any]:
+    """The batch goes ``cancelling`` (its unfinished files stop where they are); one step later it is
+    ``cancelled``, with those files (see :func:`step_file_batch`)."""
     batch = store.find("vector_store_file_batch", ids)
     if batch["status"] != "in_progress":
         raise ApiError(400, f"Cannot cancel file batch {ids[1]}: its status is "
                             f"'{batch['status']}'.")
     store_id = ids[0]
     for file_id in batch_file_ids(store, ids):
+        store.untrack("vector_store_file", (store_id, file_id))
+    batch["status"] = "cancelling"
+    store.save("vector_store_file_batch", (store_id,), batch)
+    store.track("vector_store_file_batch", ids, frozenset({("vector_store", (store_id,))}))
+    return batch
+
+
+def step_file_batch(store: ObjectStore, ids: tuple[str, ...], when: int) -> list[StreamItem]:
+    """A cancelling batch becomes ``cancelled``, and so do its files still in progress."""
+    store.untrack("vector_store_file_batch", ids)
+    batch = store.find("vector_store_file_batch", ids)
+    if batch["status"] != "cancelling":
+        return []
+    store_id = ids[0]
+    for file_id in batch_file_ids(store, ids):
         entry = store.collection("vector_store_file", (store_id,)).get(file_id)
         if entry is not None and entry["status"] == "in_progress":
             entry["status"] = "cancelled"
             store.save("vector_store_file", (store_id,), entry)
-            store.untrack("vector_store_file", (store_id, file_id))
     batch["status"] = "cancelled"
     store.save("vector_store_file_batch", (store_id,), batch)
-    refresh(store, store_id)
-    return batch
+    store.dirty_vector_stores.add(store_id)
+    return []
 
 
 def resolve_tool_resources(store: ObjectStore, resources: dict[str, Any] | None

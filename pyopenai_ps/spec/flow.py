@@ -29,6 +29,12 @@ step marked ``keep``), and the outputs of steps marked ``output`` are the set's 
       - {run: Get-Thread, with: {InputObject: {answer: thread_id}}, output: true, keep: true}
       - {run: Remove-Thread, when: [Wait, AutoRemoveThread], with: {InputObject: {answer: id}}}
 
+A step may say what it ``needs`` of the current object; when that condition does not hold, the
+record ends with ``message`` as its error (``{field}``: that field of the current object)::
+
+      - {run: Get-OpenAIFileContent, with: {Id: {answer: output_file_id}}, output: true,
+         needs: {given: {answer: output_file_id}}, message: "The batch {id} has no output file."}
+
 ``output.derived`` adds properties to each output object, from a named projection of the object
 (``spec/projections.py``) or from another cmdlet's output::
 
@@ -159,21 +165,28 @@ class Step:
     when: tuple[Condition, ...] = ()
     keep: bool = False  #: its (first) output becomes the current object
     output: bool = False  #: its outputs are output
+    #: Unless this holds the record ends, with ``message`` (its ``{field}``: of the current object) as the error.
+    needs: tuple[Condition, ...] = ()
+    message: str = ""
 
 
 def _step(raw: Any, parameters: set[str], field: str) -> Step:
-    data = _keys(raw, {"run", "with", "when", "keep", "output"}, field)
+    data = _keys(raw, {"run", "with", "when", "keep", "output", "needs", "message"}, field)
     if not isinstance(data.get("run"), str) or not data["run"].strip():
         raise _fail("a step needs 'run', the name of a cmdlet", field)
     for key in ("keep", "output"):
         if not isinstance(data.get(key, False), bool):
             raise _fail(f"{key} is true or false", field)
+    if ("needs" in data) != isinstance(data.get("message"), str):
+        raise _fail("'needs' (a condition) and 'message' (the error when it does not hold) go together", field)
     return Step(
         run=data["run"].strip(),
         arguments=tuple(parse_sources(data.get("with"), parameters, f"operation.{field}.with").items()),
         when=parse_condition(data["when"], parameters, f"operation.{field}.when") if "when" in data else (),
         keep=data.get("keep", False),
         output=data.get("output", False),
+        needs=parse_condition(data["needs"], parameters, f"operation.{field}.needs") if "needs" in data else (),
+        message=data.get("message", ""),
     )
 
 

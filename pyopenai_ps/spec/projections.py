@@ -1,7 +1,9 @@
 """Named projections: properties derived from an output object, written once in Python and named in
 specs (``output.derived: {SimpleContent: {projection: message_simple_content}}``).
 
-Each takes the object's data (a mapping, as the API sent it) and gives the derived value.
+Each takes the object's data (a mapping, as the API sent it) and gives the derived value.  A value
+may hold :class:`Typed` objects: the output makes each an object of that type name, whose named
+fields read as dates (as a cmdlet's own output objects).
 """
 
 from __future__ import annotations
@@ -9,7 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["PROJECTIONS", "message_simple_content", "step_simple_content"]
+import attrs
+
+__all__ = ["PROJECTIONS", "Typed", "message_simple_content", "step_simple_content", "batch_output_response"]
+
+
+@attrs.frozen
+class Typed:
+    """An object inside a projection's value that is output with a type name and date fields."""
+
+    data: Mapping[str, Any]
+    type_name: str
+    timestamps: tuple[str, ...] = ()
 
 
 def _get(value: Any, *path: str) -> Any:
@@ -70,7 +83,22 @@ def step_simple_content(step: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def batch_output_response(line: Mapping[str, Any]) -> Any:
+    """A batch output line's ``response`` with a ``chat.completion`` body as Request-ChatCompletion
+    outputs one: typed ``PSOpenAI.Chat.Completion``, ``created`` a date, and ``Answer`` the text of each
+    choice. Any other response is kept as it is."""
+    response = line.get("response")
+    body = _get(response, "body")
+    if not isinstance(response, Mapping) or not isinstance(body, Mapping) or body.get("object") != "chat.completion":
+        return response
+    choices = body.get("choices")
+    answers = [_get(choice, "message", "content") for choice in (choices if isinstance(choices, list) else [])]
+    typed = Typed({**body, "Answer": [a for a in answers if a is not None]}, "PSOpenAI.Chat.Completion", ("created",))
+    return {**response, "body": typed}
+
+
 PROJECTIONS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "message_simple_content": message_simple_content,
     "step_simple_content": step_simple_content,
+    "batch_output_response": batch_output_response,
 }

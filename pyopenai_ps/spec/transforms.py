@@ -12,8 +12,9 @@ import base64
 import json
 import mimetypes
 import os
+import secrets
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import ConfigurationError
@@ -96,6 +97,15 @@ def _jsonl(value: Any) -> Any:
     return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
 
 
+def _unique_name(value: Any) -> Any:
+    """A name template with ``{utc_now}`` (the UTC time, ``2024-05-01T12:30:00``) and ``{random}`` (four
+    lower-case hex digits) filled in, so names made one after another differ (upload file names)."""
+    if not isinstance(value, str):
+        return value
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return value.replace("{utc_now}", now).replace("{random}", f"{secrets.randbelow(0xFFFF):04x}")
+
+
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "lowercase": _text_transform(str.lower),
     "uppercase": _text_transform(str.upper),
@@ -104,6 +114,7 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "data_url": _data_url,
     "string": _string,
     "jsonl": _jsonl,
+    "unique_name": _unique_name,
 }
 
 

@@ -47,15 +47,15 @@ def literal_examples():
     """(cmdlet, code) of every help example that runs as written (an assignment's right side); a
     pipeline of two cmdlets is left to the test below, as Prism's ids do not chain."""
     for name in ps.get_commands():
-        if "VectorStore" not in name:
-            continue
+        if "VectorStore" not in name or name.startswith("Wait-"):
+            continue  # waits stop only at a status Prism's answers never leave: test_batch_contract.py
         command = ps.get_command(name)
         for example in command.spec.examples:
             code = example.code
             if code.startswith("$") and " = " in code:
                 code = code.split(" = ", 1)[1].strip()
             head = code.split("|")[0].strip()
-            if "$" not in code and (head == code or head.startswith("'")):
+            if "$" not in code and (head == code or head.startswith("'")) and "-Wait" not in code:
                 yield pytest.param(command.name, code, id=f"{command.name}-{example.title}")
 
 

@@ -15,7 +15,7 @@ import pytest
 from cli_support import cli, environment, json_lines
 
 import pyopenai_ps as ps
-from pyopenai_ps import ConfigurationError, NotFoundError, ParameterBindingError
+from pyopenai_ps import NotFoundError, ParameterBindingError
 from pyopenai_ps.server import Progression
 
 STORE = "vs_abc123"  # the seeded store: "Support FAQ", holding file-abc456
@@ -300,18 +300,20 @@ class TestFileBatches:
         batch = start_batch(api)
         out = ps.get_command("Stop-VectorStoreFileBatch").pipe(batch, pass_thru=True)
         assert sent(api)[-1] == ("POST", f"/v1/vector_stores/{STORE}/file_batches/{batch.id}/cancel")
-        assert [b.status for b in out] == ["cancelled"] and out[0].type_names[0] == "PSOpenAI.VectorStore.FileBatch"
+        assert [b.status for b in out] == ["cancelling"] and out[0].type_names[0] == "PSOpenAI.VectorStore.FileBatch"
 
-    def test_stop_wait_is_refused_before_anything_is_sent(self, api):
+    def test_stop_wait_waits_until_the_cancel_is_over(self, api):
+        """Issue 16: -Wait (refused before it) waits with Wait-VectorStoreFileBatch; more in test_batch_cmdlets."""
         batch = start_batch(api)
+        api.store.progression = Progression.per_poll()  # the first read finds it cancelled
         count = len(api.requests)
-        for call in (lambda: ps.invoke(f"Stop-VectorStoreFileBatch {STORE} {batch.id} -Wait -PassThru"),
-                     lambda: ps.get_command("Stop-VectorStoreFileBatch").pipe(batch, wait=True)):
-            with pytest.raises(ConfigurationError, match="-Wait is not supported yet") as info:
-                call()
-            assert info.value.setting == "Wait" and len(api.requests) == count
-        ps.invoke(f"Stop-VectorStoreFileBatch {STORE} {batch.id} -Wait:$false")
-        assert len(api.requests) == count + 1
+        out = ps.invoke(f"Stop-VectorStoreFileBatch {STORE} {batch.id} -Wait -PassThru")
+        assert [b.status for b in out] == ["cancelled"]
+        target = f"/v1/vector_stores/{STORE}/file_batches/{batch.id}"
+        assert sent(api)[count:] == [("POST", f"{target}/cancel"), ("GET", target)]
+        other = start_batch(api)
+        ps.invoke(f"Stop-VectorStoreFileBatch {STORE} {other.id} -Wait:$false")
+        assert sent(api)[-1][0] == "POST"  # no wait
 
     def test_a_failed_stop_says_so(self, api):
         with pytest.raises(NotFoundError) as info:
@@ -346,7 +348,8 @@ def test_help(api, capsys):
     assert "### ListAll" in text and "-After" not in text and "[-All]" in text  # -After, -Before are hidden
     assert main(["help", "Stop-VectorStoreFileBatch", "-Full"]) == 0
     text = capsys.readouterr().out
-    assert "[-Organization <String>]\n        [-Wait]\n        [-PassThru]" in text and "Not supported yet" in text
+    assert "[-Organization <String>]\n        [-Wait]\n        [-PassThru]" in text and "Not supported yet" not in text
+    assert "Waits after the cancel until the batch is cancelled, completed or failed" in text
     assert api.requests == []
 
 
@@ -365,8 +368,9 @@ class TestCommandLine:
         assert json_lines(capsys.readouterr().out)[0]["file_counts"]["total"] == 1
         assert main(["Remove-VectorStore", made[0]["id"]]) == 0 and capsys.readouterr().out == ""
         assert main(["Stop-VectorStoreFileBatch", STORE, "vsfb_x", "-Wait"]) == 1
-        assert "-Wait is not supported yet" in capsys.readouterr().err
-        assert sent(api)[-1] == ("DELETE", f"/v1/vector_stores/{made[0]['id']}")
+        assert "The file batch vsfb_x was not cancelled." in capsys.readouterr().err  # -Wait no longer refused: sent
+        assert sent(api)[-2] == ("DELETE", f"/v1/vector_stores/{made[0]['id']}")
+        assert sent(api)[-1] == ("POST", f"/v1/vector_stores/{STORE}/file_batches/vsfb_x/cancel")
 
     def test_processes_piped(self, api):
         """Get-VectorStore | Start-VectorStoreFileBatch | Get-VectorStoreFileInBatch, three processes."""

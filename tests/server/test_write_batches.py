@@ -154,3 +154,24 @@ def test_seeded_batch_files_exist(api):
     lines = api.get(f"/v1/files/{batch['output_file_id']}/content").body.splitlines()
     assert [json.loads(line)["custom_id"] for line in lines] == ["request-1", "request-2"]
     assert api.get(f"/v1/files/{batch['input_file_id']}/content").status == 200
+
+
+def test_batches_move_on_the_manual_clock():
+    """Under after_seconds a batch takes one status per period of the store's clock, each stamped
+    with the time it was due, however often it is read."""
+    from pyopenai_ps.server import LocalServer, ManualClock
+
+    clock = ManualClock(1_800_000_000)
+    with LocalServer(clock=clock) as server:
+        api = Api(server)
+        server.store.progression = Progression.after_seconds(3)
+        batch = create(api, upload(api, [chat_line("a", "q")]))
+        assert [poll(api, batch)["status"] for _ in range(4)] == ["validating"] * 4
+        clock.advance(7)  # two moves are due
+        seen = poll(api, batch)
+        assert (seen["status"], seen["in_progress_at"], seen["finalizing_at"]) == \
+            ("finalizing", 1_800_000_003, 1_800_000_006)
+        clock.advance(2)
+        done = poll(api, batch)
+        assert (done["status"], done["completed_at"]) == ("completed", 1_800_000_009)
+        assert done["output_file_id"] is not None

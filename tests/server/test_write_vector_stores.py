@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyopenai_ps.server import Outcome
+from pyopenai_ps.server import LocalServer, ManualClock, Outcome, Progression
 from server_helpers import Api
 
 STORE_FIELDS = {"id", "object", "created_at", "name", "usage_bytes", "file_counts", "status",
@@ -93,15 +93,55 @@ def test_file_batch_lifecycle(api):
 
 
 def test_cancel_a_file_batch(api):
+    """Cancelling answers ``cancelling`` (the files stop where they are); the next poll finds it
+    ``cancelled``, with the files that were not done."""
     ids = [upload(api), upload(api)]
     base = "/v1/vector_stores/vs_abc123/file_batches"
     batch = api.ok("POST", base, {"files": [{"file_id": ids[0]},
                                             {"file_id": ids[1], "attributes": {"a": "b"}}]})
-    cancelled = api.ok("POST", f"{base}/{batch['id']}/cancel")
+    cancelling = api.ok("POST", f"{base}/{batch['id']}/cancel")
+    assert (cancelling["status"], cancelling["file_counts"]) == ("cancelling", counts(in_progress=2))
+    assert api.post(f"{base}/{batch['id']}/cancel").status == 400  # once is enough
+    cancelled = api.ok("GET", f"{base}/{batch['id']}")
     assert (cancelled["status"], cancelled["file_counts"]) == ("cancelled", counts(cancelled=2))
-    assert api.ok("GET", f"{base}/{batch['id']}")["status"] == "cancelled"
     store = api.ok("GET", "/v1/vector_stores/vs_abc123")
     assert store["file_counts"] == counts(completed=1, cancelled=2)
+
+
+def test_file_batches_move_on_the_manual_clock():
+    """Under after_seconds a file batch's files, and so the batch, move when the store's clock says so;
+    a cancel is over one period later."""
+    clock = ManualClock(1_800_000_000)
+    with LocalServer(clock=clock) as server:
+        api = Api(server)
+        server.store.progression = Progression.after_seconds(2)
+        base = "/v1/vector_stores/vs_abc123/file_batches"
+        first = api.ok("POST", base, {"file_ids": [upload(api), upload(api)]})
+        second = api.ok("POST", base, {"file_ids": [upload(api)]})
+        assert [api.ok("GET", f"{base}/{first['id']}")["status"] for _ in range(3)] == ["in_progress"] * 3
+        clock.advance(1.5)
+        assert api.ok("POST", f"{base}/{second['id']}/cancel")["status"] == "cancelling"
+        clock.advance(0.6)  # 2.1 s after the first was made, 0.6 s after the cancel
+        done = api.ok("GET", f"{base}/{first['id']}")
+        assert (done["status"], done["file_counts"]) == ("completed", counts(completed=2))
+        assert api.ok("GET", f"{base}/{second['id']}")["status"] == "cancelling"
+        clock.advance(1.5)
+        stopped = api.ok("GET", f"{base}/{second['id']}")
+        assert (stopped["status"], stopped["file_counts"]) == ("cancelled", counts(cancelled=1))
+
+
+@pytest.mark.parametrize("progression, status", [(Progression.immediate(), "cancelled"),
+                                                 (Progression.manual(), "cancelling")])
+def test_a_cancel_under_immediate_and_manual_progression(api, progression, status):
+    api.server.store.progression = Progression.manual()
+    base = "/v1/vector_stores/vs_abc123/file_batches"
+    batch = api.ok("POST", base, {"file_ids": [upload(api)]})
+    api.server.store.progression = progression
+    assert api.ok("POST", f"{base}/{batch['id']}/cancel")["status"] == "cancelling"
+    assert api.ok("GET", f"{base}/{batch['id']}")["status"] == status
+    assert api.control("advance", {"kind": "vector_store_file_batch", "ids": ["vs_abc123", batch["id"]]}) == \
+        {"moves": 1 if status == "cancelling" else 0}
+    assert api.ok("GET", f"{base}/{batch['id']}")["status"] == "cancelled"
 
 
 def test_scripted_file_failure(api):

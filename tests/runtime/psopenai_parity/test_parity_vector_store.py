@@ -9,8 +9,7 @@ Get-/Remove-VectorStoreFile or the file batch cmdlets.
 
 Each test names its file and It. The E2E's uploads (STEP1) and their clean-up (the second half of
 STEP7) are Register-OpenAIFile and Remove-OpenAIFile, the files family: here the server holds the
-uploads. STEP4 waits with Wait-VectorStoreFileBatch, which comes with the polling issue: its
-waiting half is xfail until then.
+uploads. STEP4 starts a file batch and waits for it with Wait-VectorStoreFileBatch.
 """
 
 from __future__ import annotations
@@ -26,8 +25,6 @@ from parity_support import page
 import pyopenai_ps as ps
 
 T_CREATED = 1698107661
-WAIT = pytest.mark.xfail(strict=True, raises=ps.CommandNotFoundError,
-                         reason="Wait-VectorStoreFileBatch comes with the polling issue")
 
 
 def store_obj(id: str = "vs_123", **extra):
@@ -357,7 +354,6 @@ class TestVectorStoreE2EPester:
             [store], file_id=self.UPLOADS[1:], max_retry_count=5, error_action="Stop")[0]
         assert batch.id.startswith("vsfb_") and batch.file_counts["total"] == 2
 
-    @WAIT
     def test_step4_wait_for_the_batch(self, api):
         """VectorSrore.E2E.tests.ps1 / online / It 'STEP4: ...(batch)': the batch is waited for."""
         _, store = self._steps_2_and_3(api)
@@ -443,12 +439,19 @@ class TestDeliberate:
         assert len(out) == 150
         assert [r.query.get("after") for r in rec.requests] == [None, "file-099"]
 
-    def test_stop_wait_is_refused(self, rec):
-        """3.7.0's -Wait always fails (it asks Wait-VectorStoreFileBatch for the status 'expired',
-        which that cmdlet refuses), after the cancel was sent. Ours refuses -Wait before sending."""
-        with pytest.raises(ps.ConfigurationError, match="not supported yet"):
-            ps.stop_vector_store_file_batch("vs_abcd", "vsfb_1", wait=True, pass_thru=True)
-        assert rec.requests == []
+    def test_stop_wait_waits(self, rec):
+        """3.7.0's -Wait always fails after the cancel was sent: it asks Wait-VectorStoreFileBatch to
+        stop at the status 'expired', which that cmdlet's ValidateSet refuses. Ours waits until the
+        batch is cancelled, completed or failed (issue 16), and -PassThru returns it."""
+        batch = {"id": "vsfb_1", "object": "vector_store.files_batch", "vector_store_id": "vs_abcd",
+                 "created_at": T_CREATED}
+        answer("POST", rec, "/vector_stores/vs_abcd/file_batches/vsfb_1/cancel", {**batch, "status": "cancelling"})
+        answer("GET", rec, "/vector_stores/vs_abcd/file_batches/vsfb_1", {**batch, "status": "cancelled"})
+        out = ps.stop_vector_store_file_batch("vs_abcd", "vsfb_1", wait=True, pass_thru=True)
+        assert out.status == "cancelled" and out.type_names[0] == "PSOpenAI.VectorStore.FileBatch"
+        assert [(r.method, r.path) for r in rec.requests] == [
+            ("POST", "/vector_stores/vs_abcd/file_batches/vsfb_1/cancel"),
+            ("GET", "/vector_stores/vs_abcd/file_batches/vsfb_1")]
 
     def test_connection_parameters_of_new_vector_store_are_named(self):
         """3.7.0 declares no positions, so -TimeoutSec is position 6 of New-VectorStore; ours are named."""
