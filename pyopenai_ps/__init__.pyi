@@ -543,8 +543,6 @@ def get_thread_run_step(
     InputObject: Any | None = ...,
     run: Any | None = ...,
     Run: Any | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
@@ -557,50 +555,12 @@ def get_thread_run_step(
     InputObject: Any | None = ...,
     run: Any | None = ...,
     Run: Any | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
 ) -> PSObject: ...
 @overload
 def get_thread_run_step(
-    input_object: str | None = ...,
-    *,
-    InputObject: str | None = ...,
-    run: str | None = ...,
-    Run: str | None = ...,
-    limit: int | None = ...,
-    Limit: int | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
-    all: Literal[False] | None = ...,
-    All: Literal[False] | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_run_step(
-    input_object: str | None = ...,
-    *,
-    InputObject: str | None = ...,
-    run: str | None = ...,
-    Run: str | None = ...,
-    all: bool | None = ...,
-    All: bool | None = ...,
-    after: str | None = ...,
-    After: str | None = ...,
-    before: str | None = ...,
-    Before: str | None = ...,
-    order: str | None = ...,
-    Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
-    **common: Unpack[_ConnectionParameters],
-) -> list[PSObject]: ...
-@overload
-def get_thread_run_step(
     input_object: Any | None = ...,
     *,
     InputObject: Any | None = ...,
@@ -610,12 +570,10 @@ def get_thread_run_step(
     Limit: int | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
     all: Literal[False] | None = ...,
     All: Literal[False] | None = ...,
     **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
+) -> list[PSObject]: ...
 @overload
 def get_thread_run_step(
     input_object: Any | None = ...,
@@ -631,10 +589,8 @@ def get_thread_run_step(
     Before: str | None = ...,
     order: str | None = ...,
     Order: str | None = ...,
-    thread_id: str | None = ...,
-    ThreadId: str | None = ...,
     **common: Unpack[_ConnectionParameters],
-) -> list[PSObject] | PSObject: ...
+) -> list[PSObject]: ...
 
 # Get-VectorStore: Gets a vector store, or lists the vector stores.
 @overload

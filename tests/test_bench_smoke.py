@@ -31,6 +31,10 @@ FIGURES = [
     "Register-OpenAIFile 8 MB vs urllib3 streamed upload",
     "Get-OpenAIFileContent -OutFile 32 MB: peak RSS vs idle import",
     "Get-OpenAIFileContent -OutFile 32 MB vs urllib3 to disk",
+    "stream 10,000 deltas vs urllib3 SSE line reader",
+    "stream 10,000 deltas vs openai SDK runs.create(stream=True)",
+    "delay last byte -> piece (median) vs 1 ms",
+    "CPU per second of Wait-ThreadRun (5 s run) vs 1 s",
 ]
 
 pytestmark = pytest.mark.skipif(
@@ -75,7 +79,7 @@ def test_missing_optional_baselines_are_skipped_rows(tmp_path: Path) -> None:
     _, result = run_bench(tmp_path, "--without", "openai,click")
     skipped = {r["figure"]: r["skipped"] for r in result["rows"]}
     assert skipped[FIGURES[0]] == "skipped: click not installed"
-    for figure in (FIGURES[2], FIGURES[4], FIGURES[8]):
+    for figure in (FIGURES[2], FIGURES[4], FIGURES[8], FIGURES[14]):
         assert skipped[figure] == "skipped: openai not installed"
     for figure in (FIGURES[1], FIGURES[3], FIGURES[6], FIGURES[7]):
         assert skipped[figure] is None

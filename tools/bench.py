@@ -15,6 +15,9 @@ What it does, in one run:
    who goes first rotates each round, so machine drift hits every side alike.
    Per round each contender does bind x2000, one GET x300, ``-All`` x3 (the
    SDK's, at ~4 s a pass, x1), process x10; results are per operation;
+   The streaming figures (``tools/bench_stream.py``) follow: 10,000 message deltas
+   streamed, the delay from an event's last byte to its piece, and the CPU time a
+   real five-second Wait-ThreadRun costs;
 3. prints a table: figure, our median, baseline median, ratio, target,
    pass/fail.  A baseline from an optional package that is not installed
    (``pip install '.[bench]'`` = click and openai) makes its row read
@@ -51,6 +54,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_figures as figures  # noqa: E402  (tools/ is on sys.path: this script lives there)
+import bench_stream  # noqa: E402
 import bench_write  # noqa: E402
 from bench_figures import (  # noqa: E402
     BLOCKS,
@@ -307,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         run_rounds([[mem_idle2, mem_up, mem_down]], transfer_rounds, log, "transfer memory probes")
         run_rounds([[proc_ours, proc_base]], rounds, log, "whole processes")
         run_rounds([[mem_idle, mem_stream]], min(rounds, settings["mem"]), log, "memory probes")
+        stream_rows = bench_stream.rows(server.base, rounds)  # streams, event delay, a real 5 s wait
     finally:
         server.close()
         child_dir.cleanup()
@@ -327,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         Row(f"Get-OpenAIFileContent -OutFile {download_mb} MB: peak RSS vs idle import", mem_down, mem_idle2, 20.0,
             kind="memory"),
         Row(f"Get-OpenAIFileContent -OutFile {download_mb} MB vs urllib3 to disk", down_ours, down_raw, 1.1),
+        *stream_rows,
     ]
     print()
     print(table(rows))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import socket
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -229,7 +230,7 @@ def rows(base: str, rounds: int) -> list[figures.Row]:
     for c in (stream_ours, stream_raw, stream_sdk):
         if c.unit is not None:
             c.unit(1)  # warm-up
-    log = lambda message: print(f"  .. {message}", flush=True)  # noqa: E731
+    log = lambda message: print(f"  .. {message}", file=sys.stderr, flush=True)  # noqa: E731
     run_rounds([[stream_ours, stream_raw, stream_sdk], [delay_ours, delay_ms]], rounds, log, "streams")
     run_rounds([[cpu_ours, cpu_second]], min(rounds, 3), log, "waits")
     return [

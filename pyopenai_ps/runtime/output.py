@@ -32,7 +32,8 @@ _BASE_TYPE_NAMES = ("System.Management.Automation.PSCustomObject", "System.Objec
 
 
 def _to_datetime(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    """Epoch seconds as an aware UTC datetime; 0 stays 0, as PSOpenAI leaves a zero timestamp."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0:
         try:
             return datetime.fromtimestamp(value, tz=timezone.utc)
         except (OverflowError, OSError, ValueError):

@@ -279,6 +279,19 @@ def _more_warning(data: Mapping[str, Any], returns: str, parameters: set[str], f
     return True, unless
 
 
+def _redirect(raw: Any, parameters: set[str], field: str) -> Redirect:
+    body = requests.keys_of(raw, {"to", "values"}, f"{field}.redirect")
+    if not isinstance(body.get("to"), str):
+        raise requests.fail("redirect needs 'to', a parameter set", f"{field}.redirect")
+    values = requests.sources_of(body.get("values"), parameters, f"{field}.redirect.values")
+    return Redirect(to=body["to"], values=tuple(values.items()))
+
+
+def _pagination(raw: Any, field: str) -> Pagination:
+    paging = requests.keys_of(raw, set(attrs.fields_dict(Pagination)), f"{field}.pagination")
+    return Pagination(**{k: str(v) for k, v in paging.items()})
+
+
 def _set_operation(
     set_name: str, raw: Any, parameters: set[str], common_headers: tuple[tuple[str, str], ...], output: OutputSpec
 ) -> SetOperation:
@@ -292,19 +305,10 @@ def _set_operation(
     path_values = requests.sources_of(data.get("path_values"), parameters, f"{field}.path_values")
     returns = requests.returns_of(data.get("returns", "object" if not steps else "none"), field)
 
-    redirect = None
-    if "redirect" in data:
-        body = requests.keys_of(data["redirect"], {"to", "values"}, f"{field}.redirect")
-        if not isinstance(body.get("to"), str):
-            raise requests.fail("redirect needs 'to', a parameter set", f"{field}.redirect")
-        values = requests.sources_of(body.get("values"), parameters, f"{field}.redirect.values")
-        redirect = Redirect(to=body["to"], values=tuple(values.items()))
+    redirect = _redirect(data["redirect"], parameters, field) if "redirect" in data else None
     requests.check_path_values(placeholders, path_values, set(dict(redirect.values)) if redirect else set(), field)
 
-    pagination = Pagination()
-    if "pagination" in data:
-        paging = requests.keys_of(data["pagination"], set(attrs.fields_dict(Pagination)), f"{field}.pagination")
-        pagination = Pagination(**{k: str(v) for k, v in paging.items()})
+    pagination = _pagination(data["pagination"], field) if "pagination" in data else Pagination()
     more_warning, unless = _more_warning(data, returns, parameters, field)
     if "body" in data and "form" in data:
         raise requests.fail("a request has a JSON body or a form, not both", field)
@@ -348,8 +352,3 @@ def _set_operation(
                       for i, r in enumerate(requests.list_of(data.get("require", []), f"{field}.require"))),
         refusals=requests.refusals_of(data["refuse"], parameters, field) if "refuse" in data else (),
     )
-
-
-
-
-

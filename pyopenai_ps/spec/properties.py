@@ -116,12 +116,15 @@ def read_id(value: Any, prefix: str, keys: Iterable[str], *, accept_string: bool
     """An object id read as PSOpenAI reads it, or None.
 
     A non-blank string is the id itself (when ``accept_string``); otherwise the
-    first of ``keys`` whose value is a string starting with ``prefix``.
+    first of ``keys`` whose value is a string starting with ``prefix`` (a key may be a dotted
+    path into nested objects: ``step_details.message_creation.message_id``).
     """
     if isinstance(value, str):
         return value if accept_string and value.strip() else None
     for key in keys:
-        found = get_property(value, key)
+        found = value
+        for part in key.split("."):
+            found = get_property(found, part)
         if isinstance(found, str) and found.startswith(prefix):
             return found
     return None

@@ -11,7 +11,7 @@ from cli_support import cli, environment, json_lines, run_main
 @pytest.mark.parametrize("args, ids", [
     (["Get-Thread", "thread_abc123"], ["thread_abc123"]),
     (["Get-ThreadMessage", "-Thread", "thread_abc123", "-MessageId", "msg_abc123"], ["msg_abc123"]),
-    (["Get-ThreadRunStep", "-Run", "run_abc123", "-ThreadId", "thread_abc123", "-All"],
+    (["-c", "Get-ThreadRun thread_abc123 -RunId run_abc123 | Get-ThreadRunStep -All"],
      ["step_abc121", "step_abc122", "step_abc123"]),
     (["Get-Assistant", "-Limit", "2", "-Order", "desc"], ["asst_abc123", "asst_abc122"]),
     (["Get-Batch", "batch_abc123"], ["batch_abc123"]),

@@ -35,17 +35,27 @@ class TestBundled:
         page = ps.get_thread_message("thread_abc123", run_id="run_abc123", limit=5)
         assert "run_id=run_abc123" in targets(api)[-1] and all(m.run_id == "run_abc123" for m in page)
 
-    def test_piped_messages_are_refreshed(self, api):
+    def test_a_piped_message_lists_its_thread_and_a_piped_step_fetches_its_message(self, api):
+        # as 3.7.0: a message's id is not a -MessageId, so each piped message lists its thread's messages
         messages = ps.invoke("Get-ThreadMessage -Thread thread_abc123 -All | Get-ThreadMessage")
-        assert len(messages) == 3
-        assert targets(api)[1:] == [f"/v1/threads/thread_abc123/messages/msg_abc12{n}" for n in (1, 2, 3)]
+        assert len(messages) == 9
+        assert targets(api)[1:] == ["/v1/threads/thread_abc123/messages?limit=20&order=asc"] * 3
+        # a message_creation step names the message it wrote: that one is fetched
+        api.requests.clear()
+        messages = ps.invoke("Get-ThreadRun thread_abc123 -RunId run_abc123 | Get-ThreadRunStep -All | Get-ThreadMessage")
+        assert [m.id for m in messages] == ["msg_abc123"] * 3
+        assert targets(api)[-1] == "/v1/threads/thread_abc123/messages/msg_abc123"
 
-    def test_get_thread_run_step_from_a_run_object_or_ids(self, api):
+    def test_get_thread_run_step_takes_a_run_object_only(self, api):
         run = ps.get_thread_run(thread_id="thread_abc123", run_id="run_abc123")
         steps = ps.get_thread_run_step(run, all=True)
         assert [s.id for s in steps] == ["step_abc121", "step_abc122", "step_abc123"]
-        step = ps.invoke("Get-ThreadRunStep -Run 'run_abc123' -ThreadId 'thread_abc123' -StepId 'step_abc123'")[0]
+        step = ps.get_thread_run_step(run, step_id="step_abc123")
         assert step.type_names[0] == "PSOpenAI.Thread.Run.Step" and step.id == "step_abc123"
+        sent = len(api.requests)
+        with pytest.raises(ps.ParameterBindingError, match="an object whose 'id' starts with 'run_'"):
+            ps.invoke("Get-ThreadRunStep -Run 'run_abc123' -StepId 'step_abc123'")  # 3.7.0: a run id is not a run
+        assert len(api.requests) == sent
 
     def test_the_cross_cmdlet_pipeline_of_the_issue(self, api):
         steps = ps.invoke("Get-Thread thread_abc123 | Get-ThreadRun -All | Get-ThreadRunStep -All")
@@ -188,12 +198,12 @@ def test_a_spec_for_an_unknown_endpoint_needs_no_code(tmp_path):
         server.server_close()
 
 
-def test_a_record_missing_a_path_value_is_skipped_under_continue(api):
+def test_a_record_that_does_not_bind_is_skipped_under_continue(api):
     errors: list = []
     steps = ps.get_command("Get-ThreadRunStep").pipe(
         ["run_abc123", {"id": "run_abc123", "thread_id": "thread_abc123"}], all=True,
         error_action="SilentlyContinue", error_variable=errors)
     assert [s.id for s in steps] == ["step_abc121", "step_abc122", "step_abc123"]
-    assert [type(e) for e in errors] == [ps.MissingValueError] and "thread_id" in str(errors[0])
-    with pytest.raises(ps.MissingValueError):
+    assert [type(e) for e in errors] == [ps.ParameterBindingError] and errors[0].parameter_name == "InputObject"
+    with pytest.raises(ps.ParameterBindingError):
         ps.get_thread_run_step("run_abc123", all=True)

@@ -451,3 +451,28 @@ class TestSubmitToolOutput:
             sys.stdin = stdin
         assert code == 0 and json.loads(capsys.readouterr().out)["status"] == "queued"
         assert sent(api).body == b'{"tool_outputs":[{"tool_call_id":"%s","output":"sunny"}]}' % call.encode()
+
+
+class TestDeliberateDifferences:
+    """Where the run cmdlets differ from 3.7.0 on purpose (docs/DIFFERENCES.md, section 4)."""
+
+    def test_additional_messages_send_their_v2_attachments(self, api):
+        attached = {"role": "user", "content": "See the file.",
+                    "attachments": [{"file_id": "file-abc123", "tools": [{"type": "file_search"}]}]}
+        new_run(additional_messages=[attached])
+        body = json.loads(sent(api).body)
+        assert body["additional_messages"] == [attached]  # 3.7.0 sends v1 `file_ids`, which the API refuses
+        assert "file_ids" not in json.dumps(body)
+
+    def test_a_run_object_without_a_status_is_cancelled_all_the_same(self, api):
+        run = new_run()
+        bare = {"id": run.id, "thread_id": "thread_abc456", "object": "thread.run"}  # no status: the API decides
+        assert ps.stop_thread_run(bare) is None
+        assert sent(api).target == f"/v1/threads/thread_abc456/runs/{run.id}/cancel"
+
+    def test_functions_are_sent_as_given(self, api):
+        nameless = {"description": "No name.", "parameters": {"type": "object"}}
+        with pytest.raises(ps.BadRequestError, match="function.name"):  # the API refuses it, not we
+            new_run(functions=[WEATHER, nameless])  # 3.7.0's name check tests the whole array
+        tools = json.loads(sent(api).body)["tools"]
+        assert [t["function"] for t in tools] == [WEATHER, nameless]

@@ -275,15 +275,15 @@ class TestKeptStepGivingNothing:
 
 
 def test_nested_output_objects_keep_the_date_mode():
-    message = PSObject({"id": "m", "created_at": 0}, "Test.Message", ("created_at",))
-    thread = PSObject({"id": "t", "created_at": 0}, "Test.Thread", ("created_at",)).with_properties(
+    message = PSObject({"id": "m", "created_at": 86400}, "Test.Message", ("created_at",))
+    thread = PSObject({"id": "t", "created_at": 86400}, "Test.Thread", ("created_at",)).with_properties(
         {"Messages": [message]})
     iso = thread.to_dict(dates="iso")
-    assert iso["created_at"] == iso["Messages"][0]["created_at"] == "1970-01-01T00:00:00+00:00"
-    assert thread.to_dict(dates="datetime")["Messages"][0]["created_at"] == datetime(1970, 1, 1, tzinfo=timezone.utc)
-    assert thread.to_dict(dates="unix")["Messages"][0]["created_at"] == 0
+    assert iso["created_at"] == iso["Messages"][0]["created_at"] == "1970-01-02T00:00:00+00:00"
+    assert thread.to_dict(dates="datetime")["Messages"][0]["created_at"] == datetime(1970, 1, 2, tzinfo=timezone.utc)
+    assert thread.to_dict(dates="unix")["Messages"][0]["created_at"] == 86400
     untimed = PSObject({"id": "t"}).with_properties({"Messages": [message]})  # no timestamps of its own
-    assert untimed.to_dict(dates="iso")["Messages"][0]["created_at"] == "1970-01-01T00:00:00+00:00"
+    assert untimed.to_dict(dates="iso")["Messages"][0]["created_at"] == "1970-01-02T00:00:00+00:00"
 
 
 def test_streamed_text_comes_as_pieces_and_raw_payloads_as_plain_strings():

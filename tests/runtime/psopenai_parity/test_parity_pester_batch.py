@@ -443,7 +443,7 @@ class TestBatchE2EPester:
 
 
 # ======================================================================================
-# Where we differ from 3.7.0 on purpose (docs/pending/issue16-batch.md lists them)
+# Where we differ from 3.7.0 on purpose (docs/DIFFERENCES.md, section 8, lists them)
 # ======================================================================================
 
 

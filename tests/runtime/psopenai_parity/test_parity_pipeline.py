@@ -82,7 +82,8 @@ CASES = [
     Case("run-runid-without-prefix", "Get-ThreadRun", "thread_abc123", [(f"{T}/runs", LIST20)],
          "Get-ThreadRun.ps1:112 (only a RunId starting run_ goes into the path; otherwise the else branch lists "
          "with limit/order)", {"run_id": "foo"},
-         differs="a -RunId not starting with run_ is fetched as /runs/foo instead of listing the runs"),
+         differs="deliberate: a -RunId not starting with run_ is sent as given (the API's not-found error names it) "
+                 "instead of silently listing the runs"),
     Case("run-slash-in-id", "Get-ThreadRun", "thread_a/b", [("/threads/thread_a%2Fb/runs", LIST20)],
          "Get-ThreadRun.ps1:93 (UrlEncodeTransformation: one path segment)"),
     # ---------------------------------------------------------------- Get-Thread
@@ -105,19 +106,13 @@ CASES = [
          "Get-ThreadMessage.ps1:34-36 (RunId is not taken from the pipeline: no run_id filter)"),
     Case("message-message", "Get-ThreadMessage", MESSAGE, [(f"{T}/messages", LIST20)],
          "Get-ThreadMessage.ps1:11-14 (MessageId binds only from a MessageId/message_id property; a message's "
-         "id is not read), 242-251",
-         differs="a piped message is fetched again (GET .../messages/msg_abc123) instead of listing its thread"),
+         "id is not read), 242-251"),
     Case("message-message-all", "Get-ThreadMessage", MESSAGE, [(f"{T}/messages", LIST100)],
-         "Get-ThreadMessage.ps1:119-131", {"all": True},
-         differs="a piped message with -All is fetched again instead of listing every message of its thread"),
+         "Get-ThreadMessage.ps1:119-131", {"all": True}),
     Case("message-step", "Get-ThreadMessage", STEP, [(f"{T}/messages/msg_abc123", {})],
-         "Get-ThreadMessage.ps1:98-101 (a message_creation step gives step_details.message_creation.message_id)",
-         differs="a piped message_creation step lists the thread's messages instead of fetching the message "
-                 "it created"),
+         "Get-ThreadMessage.ps1:98-101 (a message_creation step gives step_details.message_creation.message_id)"),
     Case("message-step-all", "Get-ThreadMessage", STEP, [(f"{T}/messages/msg_abc123", {})],
-         "Get-ThreadMessage.ps1:98-108 (the step's message id wins over -All)", {"all": True},
-         differs="a piped message_creation step with -All lists every message instead of fetching the one "
-                 "it created"),
+         "Get-ThreadMessage.ps1:98-108 (the step's message id wins over -All)", {"all": True}),
     Case("message-tool-step", "Get-ThreadMessage", TOOL_STEP, [(f"{T}/messages", LIST20)],
          "Get-ThreadMessage.ps1:98 (only message_creation steps name a message)"),
     Case("message-pscustomobject", "Get-ThreadMessage", {"thread_id": "thread_abc123", "message_id": "msg_abc123"},
@@ -136,24 +131,19 @@ CASES = [
     Case("step-run-stepid-without-prefix", "Get-ThreadRunStep", RUN, [(f"{T}/runs/run_abc123/steps", LIST20)],
          "Get-ThreadRunStep.ps1:104 (only a StepId starting step_ goes into the path; otherwise it lists)",
          {"step_id": "foo"},
-         differs="a -StepId not starting with step_ is fetched as /steps/foo instead of listing the steps"),
+         differs="deliberate: a -StepId not starting with step_ is sent as given (the API's not-found error names it) "
+                 "instead of silently listing the steps"),
     Case("step-pscustomobject-with-step-id", "Get-ThreadRunStep",
          {"id": "run_abc123", "thread_id": "thread_abc123", "step_id": "step_abc123"},
          [(f"{T}/runs/run_abc123/steps/step_abc123", {}), STEP_MESSAGE], "Get-ThreadRunStep.ps1:5-8 (StepId ByPropertyName)"),
     Case("step-run-id-string", "Get-ThreadRunStep", "run_abc123", ERROR,
-         "Get-ThreadRunStep.ps1:11 (ValidateScript: a string has no .id starting run_ and no .thread_id)",
-         differs="a run id string passes our InputObject validation (object_id run_ takes any string); the call fails "
-                 "only later, with MissingValueError (no thread id), not as a binding error"),
+         "Get-ThreadRunStep.ps1:11 (ValidateScript: a string has no .id starting run_ and no .thread_id)"),
     Case("step-step", "Get-ThreadRunStep", STEP, ERROR,
-         "Get-ThreadRunStep.ps1:11 (ValidateScript: a step's id starts step_, not run_)",
-         differs="a piped step passes our validation (its run_id) and is fetched again instead of failing"),
+         "Get-ThreadRunStep.ps1:11 (ValidateScript: a step's id starts step_, not run_)"),
     Case("step-run-id-property", "Get-ThreadRunStep", {"run_id": "run_abc123", "thread_id": "thread_abc123"}, ERROR,
-         "Get-ThreadRunStep.ps1:11 (only .id is read for the run)",
-         differs="an object with run_id (no id) passes our validation and lists that run's steps"),
+         "Get-ThreadRunStep.ps1:11 (only .id is read for the run)"),
     Case("step-bad-thread-id", "Get-ThreadRunStep", {"id": "run_abc123", "thread_id": "foo"}, ERROR,
-         "Get-ThreadRunStep.ps1:11 (thread_id must start thread_)",
-         differs="a run whose thread_id does not start with thread_ passes our validation and is listed under "
-                 "/threads/foo/... (the hidden -ThreadId took it by property name)"),
+         "Get-ThreadRunStep.ps1:11 (thread_id must start thread_)"),
     Case("step-thread", "Get-ThreadRunStep", THREAD, ERROR, "Get-ThreadRunStep.ps1:11"),
     # ---------------------------------------------------------------- Get-Assistant
     Case("assistant-string", "Get-Assistant", "asst_abc123", [("/assistants/asst_abc123", {})],
