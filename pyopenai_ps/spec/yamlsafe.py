@@ -3,7 +3,11 @@
 PyYAML's safe loader only: a tag that would construct a Python object is an error and never runs.
 Anchor references and the pairs merge keys copy are counted, and the size the document would have
 with every alias expanded is computed (without expanding it), so an alias or merge-key bomb is
-refused before it expands.  A key given twice in one mapping is refused (YAML would keep the last).  Imported only when a spec has to be parsed (a warm start reads the JSON cache instead).
+refused before it expands.  A key given twice in one mapping is refused (YAML would keep the last).
+Nesting deeper than :data:`MAX_NESTING` is refused while the document is composed, long before
+Python's recursion limit: a file nested thousands deep fails at a shallow stack, where nothing else
+(a finalizer the garbage collector happens to run) can hit that limit either.  Imported only when a
+spec has to be parsed (a warm start reads the JSON cache instead).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import yaml
 
 from ..errors import SpecError
 
-__all__ = ["parse_yaml", "MAX_ALIAS_REFERENCES", "MAX_MERGED_PAIRS", "MAX_EXPANDED_NODES", "MAX_SPEC_BYTES"]
+__all__ = ["parse_yaml", "MAX_ALIAS_REFERENCES", "MAX_MERGED_PAIRS", "MAX_EXPANDED_NODES", "MAX_SPEC_BYTES",
+           "MAX_NESTING"]
 
 #: More anchor references than this in one file is refused (alias bombs).
 MAX_ALIAS_REFERENCES = 200
@@ -26,21 +31,30 @@ MAX_MERGED_PAIRS = 10_000
 MAX_EXPANDED_NODES = 500_000
 #: A spec larger than this is refused before parsing.
 MAX_SPEC_BYTES = 2_000_000
+#: Collections nested deeper than this are refused (a spec needs a handful of levels).
+MAX_NESTING = 100
 
 
 class _CountingSafeLoader(yaml.SafeLoader):
-    """SafeLoader that stops after too many ``*alias`` references or merged pairs, and refuses a key
-    given twice in one mapping."""
+    """SafeLoader that stops after too many ``*alias`` references or merged pairs, or too deep a
+    nesting, and refuses a key given twice in one mapping."""
 
     _alias_references = 0
     _merged_pairs = 0
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._alias_references += 1
             if self._alias_references > MAX_ALIAS_REFERENCES:
                 raise SpecError(f"more than {MAX_ALIAS_REFERENCES} YAML alias references; refusing to expand them")
-        return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise SpecError(f"the YAML is nested more than {MAX_NESTING} levels deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def flatten_mapping(self, node: Any) -> None:
         _refuse_duplicate_keys(node)
