@@ -57,10 +57,14 @@ class StreamedAnswer:
         """The body, in chunks of at most ``size`` bytes.  ``eager``: each chunk as soon as any bytes have
         arrived (an event stream's events the moment they come), else full chunks (downloads)."""
         response = self._response
-        read = response.read1 if eager else response.read
         inflater = _Inflater(self._coding) if self._coding != "identity" else None
+        guarded = getattr(response, "_original_response", None)
+        if eager and response.chunked and isinstance(guarded, GuardedResponse):
+            pieces: Iterator[bytes] = _http_chunks(response, guarded, size)  # each HTTP chunk as it comes
+        else:
+            pieces = _pieces(response.read1 if eager else response.read, size)
         try:
-            while data := read(size, decode_content=False):
+            for data in pieces:
                 if inflater is None:
                     yield data
                 else:
@@ -92,6 +96,29 @@ class StreamedAnswer:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _pieces(read: Any, size: int) -> Iterator[bytes]:
+    while data := read(size, decode_content=False):
+        yield data
+
+
+def _http_chunks(response: Any, guarded: GuardedResponse, size: int) -> Iterator[bytes]:
+    """A chunked body, each HTTP chunk (in pieces of at most ``size``) the moment it is complete: what
+    urllib3's ``read_chunked`` does, with the chunk sizes read through :class:`GuardedResponse`'s
+    checks (urllib3 parses them itself, more leniently).  urllib3's error catcher turns socket and
+    framing failures into its exceptions, as for any other read."""
+    with response._error_catcher():
+        if guarded.isclosed():  # read to its end already
+            return
+        while left := guarded._read_next_chunk_size():
+            while left:
+                piece = guarded._safe_read(min(left, size))  # type: ignore[attr-defined]
+                left -= len(piece)
+                yield piece
+            guarded._safe_read(2)  # type: ignore[attr-defined]  # the CRLF after the chunk
+        guarded._read_and_discard_trailer()  # type: ignore[attr-defined]
+        guarded._close_conn()  # type: ignore[attr-defined]  # read to its end: the connection may be reused
 
 
 class _Inflater:

@@ -65,6 +65,16 @@ def test_interim_answers_are_skipped_and_a_stream_read_to_its_end_gives_its_conn
         assert [c for c, _ in server.requests] == [0, 0]
 
 
+def test_an_event_stream_read_to_its_end_gives_its_connection_back():
+    events = chunked([b"data: one\n\n", b"data: two\n\n", "0", ""])
+    with RawServer(then_run_2([events])) as server:
+        transport = Transport()
+        with transport.open("GET", url(server), headers=HEADERS) as streamed:
+            assert list(streamed.chunks(65536, eager=True)) == [b"data: one\n\n", b"data: two\n\n"]
+        next_call_is_clean(transport, server, new_connection=False)
+        assert [c for c, _ in server.requests] == [0, 0]
+
+
 def test_a_stream_closed_early_never_lends_its_connection():
     with RawServer(then_run_2([answer(BODY)])) as server:
         transport = Transport()
@@ -167,12 +177,14 @@ def test_a_file_like_body_is_sent_again_only_when_it_can_be_rewound(body, attemp
         assert len(server.requests) == attempts
 
 
-def test_a_chunked_answer_cut_between_chunks_is_a_connection_error_not_a_framing_lie():
+@pytest.mark.parametrize("eager", [False, True], ids=["full chunks", "each chunk as it comes"])
+def test_a_chunked_answer_cut_between_chunks_is_a_connection_error_not_a_framing_lie(eager):
     cut = chunked([b'{"id": "run_1", ', b'"object": "thread.run"'])  # no last chunk: the connection ends
     with RawServer(then_run_2([cut, CLOSE])) as server:
         transport = Transport()
         with pytest.raises(APIConnectionError, match="truncated") as info:
-            read_all(transport, server)
+            with transport.open("GET", url(server), headers=HEADERS) as streamed:
+                list(streamed.chunks(65536, eager=eager))
         assert not isinstance(info.value, ResponseFormatError)
         next_call_is_clean(transport, server)
     with RawServer(then_run_2([cut, CLOSE])) as server:
