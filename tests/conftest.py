@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import cli_server, srv  # noqa: F401  (fixtures of the command-line tests)
+from fakes import FakeClock
 
 import pyopenai_ps
 from pyopenai_ps.runtime.command import Command
@@ -104,3 +105,12 @@ def scratch_registry():
     for name, value in list(vars(pyopenai_ps).items()):
         if hasattr(value, "command") and callable(value) and name not in saved[1]:
             delattr(pyopenai_ps, name)  # a cached module function of a forgotten cmdlet
+
+
+@pytest.fixture
+def fake_clock(transport_with) -> FakeClock:
+    """The transport sleeps on and reads a :class:`fakes.FakeClock` (jitter fixed at 1): waits and retries
+    move the clock, nothing waits for real."""
+    fake = FakeClock()
+    transport_with(sleeper=fake.sleep, clock=fake, jitter=lambda: 1.0)
+    return fake

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 from prism_env import skip_reason
 
+
 import pyopenai_ps as ps
 from pyopenai_ps import APIRequestError
 
@@ -38,22 +39,6 @@ def sent(caplog) -> list[str]:
     return found
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def fake_clock(transport_with):
-    clock = FakeClock()
-    transport_with(sleeper=clock.sleep, clock=clock)
-    return clock
 
 
 def request(custom_id: str) -> dict:

@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from echo_server import Answer, EchoServer
+from echo_server import Answer
 
 import pyopenai_ps as ps
 from pyopenai_ps.errors import SpecError
@@ -24,16 +24,6 @@ from pyopenai_ps.spec.transforms import make_transform
 
 KEY = "sk-mechanisms-0123456789abcdef"
 
-
-@pytest.fixture
-def echo(monkeypatch, transport_with):
-    with EchoServer() as server:
-        for variable in ("OPENAI_API_KEY", "OPENAI_API_BASE"):
-            monkeypatch.delenv(variable, raising=False)
-        monkeypatch.setattr(ps, "OPENAI_API_BASE", server.base_url)
-        monkeypatch.setattr(ps, "OPENAI_API_KEY", KEY)
-        transport_with(sleeper=lambda seconds: None)
-        yield server
 
 
 def _json(body: object) -> Answer:

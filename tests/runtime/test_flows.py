@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from echo_server import Answer, EchoServer
+from echo_server import Answer
 
 import pyopenai_ps as ps
 from pyopenai_ps.runtime.command import Command
@@ -21,29 +21,6 @@ from pyopenai_ps.spec.load import load_spec_text
 KEY = "sk-flows-0123456789abcdef"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def echo(monkeypatch, transport_with):
-    with EchoServer() as server:
-        for variable in ("OPENAI_API_KEY", "OPENAI_API_BASE"):
-            monkeypatch.delenv(variable, raising=False)
-        monkeypatch.setattr(ps, "OPENAI_API_BASE", server.base_url)
-        monkeypatch.setattr(ps, "OPENAI_API_KEY", KEY)
-        server.clock = FakeClock()
-        transport_with(sleeper=server.clock.sleep, clock=server.clock, jitter=lambda: 1.0)
-        yield server
 
 
 def _run(status: str, **extra) -> Answer:

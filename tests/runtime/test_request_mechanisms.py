@@ -10,7 +10,7 @@ import logging
 import os
 
 import pytest
-from echo_server import Answer, EchoServer
+from echo_server import Answer
 
 import pyopenai_ps as ps
 from pyopenai_ps.runtime.command import Command
@@ -43,17 +43,6 @@ parameters:
 def command(operation: str, name: str = "Test-Mechanism") -> Command:
     return Command(load_spec_text(f"name: {name}\n{PARAMETERS}\noperation:\n{operation}"))
 
-
-@pytest.fixture
-def echo(monkeypatch, transport_with):
-    with EchoServer() as server:
-        for variable in ("OPENAI_API_KEY", "OPENAI_API_BASE", "OPENAI_ORGANIZATION"):
-            monkeypatch.delenv(variable, raising=False)
-        monkeypatch.setattr(ps, "OPENAI_API_BASE", server.base_url)
-        monkeypatch.setattr(ps, "OPENAI_API_KEY", KEY)
-        server.slept = []
-        transport_with(sleeper=server.slept.append, jitter=lambda: 1.0)
-        yield server
 
 
 BODY = """

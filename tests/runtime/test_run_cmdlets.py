@@ -14,6 +14,8 @@ from datetime import datetime
 
 import pytest
 
+from fakes import FakeClock
+
 import pyopenai_ps as ps
 from pyopenai_ps.cli.main import main
 from pyopenai_ps.server import Outcome
@@ -25,26 +27,11 @@ WEATHER = {"name": "get_weather", "description": "The weather in a city.",
            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
 
 
-class FakeClock:
-    """The transport's clock and sleeper: sleeping moves the clock, nothing waits."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
-def clock(api, transport_with) -> FakeClock:
-    fake = FakeClock()
-    transport_with(sleeper=fake.sleep, clock=fake, jitter=lambda: 1.0)
-    return fake
+def clock(api, fake_clock: FakeClock) -> FakeClock:
+    return fake_clock  # after `api`, whose transport it replaces
 
 
 def sent(server, index: int = -1):

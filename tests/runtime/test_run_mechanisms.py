@@ -10,7 +10,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from echo_server import Answer, EchoServer
+from echo_server import Answer
 
 import pyopenai_ps as ps
 from pyopenai_ps.runtime.command import Command
@@ -21,16 +21,6 @@ from pyopenai_ps.spec.load import load_spec_text
 
 KEY = "sk-mechanisms-0123456789abcdef"
 
-
-@pytest.fixture
-def echo(monkeypatch, transport_with):
-    with EchoServer() as server:
-        for variable in ("OPENAI_API_KEY", "OPENAI_API_BASE"):
-            monkeypatch.delenv(variable, raising=False)
-        monkeypatch.setattr(ps, "OPENAI_API_BASE", server.base_url)
-        monkeypatch.setattr(ps, "OPENAI_API_KEY", KEY)
-        transport_with(sleeper=lambda seconds: None)
-        yield server
 
 
 def _json(body: dict) -> Answer:

@@ -22,29 +22,18 @@ from itertools import count
 import pytest
 from parity_support import batch_obj, page
 
+from fakes import FakeClock
+
 import pyopenai_ps as ps
 
 ENDPOINT = "/v1/chat/completions"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
-def clock(transport_with) -> FakeClock:
-    fake = FakeClock()
-    transport_with(sleeper=fake.sleep, clock=fake)
-    return fake
+def clock(fake_clock: FakeClock) -> FakeClock:
+    return fake_clock
 
 
 def answer(rec, method: str, path: str, body) -> None:

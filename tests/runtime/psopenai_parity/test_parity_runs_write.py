@@ -20,6 +20,8 @@ from datetime import datetime
 import pytest
 from parity_support import message_obj, page, run_obj, thread_obj
 
+from fakes import FakeClock
+
 import pyopenai_ps as ps
 
 RUN_PATH = "/threads/thread_abc123/runs/run_abc123"
@@ -44,22 +46,11 @@ def _needs(*names: str):
     return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
-def clock(transport_with) -> FakeClock:
-    fake = FakeClock()
-    transport_with(sleeper=fake.sleep, clock=fake)
-    return fake
+def clock(fake_clock: FakeClock) -> FakeClock:
+    return fake_clock
 
 
 def _count(rec, method: str, path: str) -> int:
