@@ -92,16 +92,27 @@ class Redactor:
     Immutable: :meth:`with_secrets` gives a new redactor that knows more secrets.
     """
 
-    __slots__ = ("_pairs",)
+    __slots__ = ("_secrets", "_made")
 
     def __init__(self, secrets: Iterable[str | SecureString | None] = ()) -> None:
-        plain = {s.reveal() if isinstance(s, SecureString) else s for s in secrets}
-        found = sorted((s for s in plain if isinstance(s, str) and len(s) >= MIN_SEARCHED), key=len, reverse=True)
-        self._pairs: tuple[tuple[str, str], ...] = tuple((s, mask_secret(s)) for s in found)
+        # kept as given (SecureStrings stay secure) and prepared on first use: most calls never
+        # redact anything, and a redactor is made for each of them
+        self._secrets = tuple(secrets)
+        self._made: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def _pairs(self) -> tuple[tuple[str, str], ...]:
+        """(secret, its mask), longest secret first."""
+        if self._made is None:
+            plain = {s.reveal() if isinstance(s, SecureString) else s for s in self._secrets}
+            found = sorted((s for s in plain if isinstance(s, str) and len(s) >= MIN_SEARCHED), key=len,
+                           reverse=True)
+            self._made = tuple((s, mask_secret(s)) for s in found)
+        return self._made
 
     def with_secrets(self, *secrets: str | SecureString | None) -> Redactor:
         """A redactor that also masks ``secrets``."""
-        return Redactor([*(s for s, _ in self._pairs), *secrets])
+        return Redactor([*self._secrets, *secrets])
 
     def __repr__(self) -> str:
         return f"Redactor(<{len(self._pairs)} secrets>)"

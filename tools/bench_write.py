@@ -11,7 +11,7 @@ import gc
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import bench_figures as figures
 from bench_figures import HEADERS, KEY, Contender, _peak_mb, _skip, guarded, missing, perf
@@ -145,33 +145,36 @@ def download_contenders(base: str, folder: str, megabytes: int) -> tuple[Contend
     expected = megabytes << 20
     content = pyopenai_ps.get_openai_file_content  # AttributeError (a skipped row) when there is no such cmdlet
 
-    def ours(n: int) -> int:
-        total = 0
-        for _ in range(n):
+    def best(once: Callable[[], None]) -> int:
+        """The quickest of three: writing 1 GB of fresh page cache on a virtual machine sometimes stalls
+        for seconds whoever writes (the host backing the guest's pages), which says nothing of the client."""
+        times = []
+        for _ in range(3):
             gc.collect()
             t0 = perf()
-            content("file_big", out_file=target)
-            total += perf() - t0
+            once()
+            times.append(perf() - t0)
             assert os.path.getsize(target) == expected
             os.unlink(target)
-        return total
+        return min(times)
+
+    def ours_once() -> None:
+        content("file_big", out_file=target)
+
+    def ours(n: int) -> int:
+        return sum(best(ours_once) for _ in range(n))
 
     http = urllib3.PoolManager()
 
+    def raw_once() -> None:
+        answer = http.request("GET", f"{base}/files/file_big/content", headers=HEADERS, preload_content=False)
+        with open(target, "wb") as handle:
+            for chunk in answer.stream(_CHUNK):
+                handle.write(chunk)
+        answer.release_conn()
+
     def raw(n: int) -> int:
-        total = 0
-        for _ in range(n):
-            gc.collect()
-            t0 = perf()
-            answer = http.request("GET", f"{base}/files/file_big/content", headers=HEADERS, preload_content=False)
-            with open(target, "wb") as handle:
-                for chunk in answer.stream(_CHUNK):
-                    handle.write(chunk)
-            answer.release_conn()
-            total += perf() - t0
-            assert os.path.getsize(target) == expected
-            os.unlink(target)
-        return total
+        return sum(best(raw_once) for _ in range(n))
 
     return Contender("ours", ours, 1), Contender("urllib3", raw, 1)
 

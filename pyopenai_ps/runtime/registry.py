@@ -1,6 +1,8 @@
 """Where cmdlets come from: the bundled ``specs/`` and files loaded at run time.
 
-Bundled specs are discovered on first use.  A broken spec file does not stop the others: its
+Bundled specs are read on first use, one file at a time: asking for ``Get-ThreadRun`` (or
+``get_thread_run``) reads ``Get-ThreadRun.yaml`` only, so a command line pays for its own cmdlet and
+not for every spec; listing the cmdlets, or a name no file is named after, reads them all.  A broken spec file does not stop the others: its
 :class:`~pyopenai_ps.errors.SpecError` is kept and raised when that cmdlet is asked for, and
 :meth:`Registry.errors` lists them all.  A registry makes its entries from specs with the factory it
 is given (the package's one registry, ``command.REGISTRY``, makes Commands).
@@ -16,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..errors import CommandNotFoundError, SpecError
 from ..spec.load import bundled_specs_dir, is_fragment, load_spec_file
-from ..spec.model import CmdletSpec
+from ..spec.model import CmdletSpec, function_name_for
 
 __all__ = ["Registry", "Named", "bundled_specs_dir"]
 
@@ -45,6 +47,7 @@ class Registry(Generic[C]):
         self._commands: dict[str, C] = {}
         self._functions: dict[str, C] = {}
         self._errors: dict[str, SpecError] = {}
+        self._loaded: set[Path] = set()  # the files read so far (each is read once)
         self._discovered = False
         self._lock = threading.RLock()
 
@@ -56,22 +59,36 @@ class Registry(Generic[C]):
 
     def _load_all(self) -> None:
         if not self._discovered:
-            for directory in self._directories or [bundled_specs_dir()]:
-                for path in sorted(Path(directory).glob("*.yaml")):
-                    if is_fragment(path):
-                        continue
-                    try:
-                        spec = load_spec_file(path)
-                    except SpecError as exc:
-                        self._errors[path.stem.lower()] = exc
-                        continue
-                    except Exception as exc:  # whatever breaks one file must not hide the others
-                        self._errors[path.stem.lower()] = SpecError(
-                            f"could not be loaded ({type(exc).__name__})", file=str(path)
-                        )
-                        continue
-                    self._add(self._factory(spec))
+            for path in self._spec_files():
+                self._load_file(path)
             self._discovered = True
+
+    def _spec_files(self) -> list[Path]:
+        return [path for directory in self._directories or [bundled_specs_dir()]
+                for path in sorted(Path(directory).glob("*.yaml")) if not is_fragment(path)]
+
+    def _load_file(self, path: Path) -> None:
+        if path in self._loaded:
+            return
+        self._loaded.add(path)
+        try:
+            spec = load_spec_file(path)
+        except SpecError as exc:
+            self._errors[path.stem.lower()] = exc
+            return
+        except Exception as exc:  # whatever breaks one file must not hide the others
+            self._errors[path.stem.lower()] = SpecError(f"could not be loaded ({type(exc).__name__})", file=str(path))
+            return
+        self._add(self._factory(spec))
+
+    def _load_named(self, matches: Callable[[str], bool]) -> None:
+        """Before discovery: read the files whose name ``matches`` (a cmdlet's file is named after it)."""
+        if self._discovered:
+            return
+        with self._lock:
+            for path in self._spec_files():
+                if matches(path.stem):
+                    self._load_file(path)
 
     def _add(self, command: C) -> None:
         key = command.name.lower()
@@ -85,19 +102,28 @@ class Registry(Generic[C]):
     def get(self, name: str) -> C:
         if not isinstance(name, str):
             raise CommandNotFoundError(repr(name), "a command name is a string")
-        self._discover()
         key = name.strip().lower()
+        self._load_named(lambda stem: stem.lower() == key)
         command = self._commands.get(key)
         if command is not None:
             return command
+        if key not in self._errors:
+            self._discover()  # a spec whose file is named otherwise
+            command = self._commands.get(key)
+            if command is not None:
+                return command
         error = self._errors.get(key)
         if error is not None:
             raise error
         raise CommandNotFoundError(name)
 
     def by_function_name(self, name: str) -> C | None:
-        self._discover()
-        return self._functions.get(name)
+        self._load_named(lambda stem: function_name_for(stem) == name)
+        command = self._functions.get(name)
+        if command is None:
+            self._discover()  # a spec that names its own function
+            command = self._functions.get(name)
+        return command
 
     def load(self, path: str | Path) -> C:
         """Load one more spec file and register it, replacing a cmdlet of the same name."""

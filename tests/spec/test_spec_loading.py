@@ -266,6 +266,23 @@ class TestRegistry:
             registry.get("Test-Broken")
         assert "typo" in str(info.value)
 
+    def test_a_cmdlet_asked_for_by_name_reads_only_its_own_file(self, tmp_path, monkeypatch):
+        from pyopenai_ps.runtime import registry as registry_module
+
+        write(tmp_path, GOOD, "Test-Thing.yaml")
+        write(tmp_path, GOOD.replace("Test-Thing", "Test-Other"), "Test-Other.yaml")
+        write(tmp_path, GOOD.replace("Test-Thing", "Test-Named"), "Unusual-File-Name.yaml")
+        read: list[str] = []
+        real = registry_module.load_spec_file
+        monkeypatch.setattr(registry_module, "load_spec_file", lambda path: read.append(path.name) or real(path))
+        registry = Registry([tmp_path])
+        assert registry.get("test-thing").name == "Test-Thing"
+        assert registry.by_function_name("test_other").name == "Test-Other"
+        assert read == ["Test-Thing.yaml", "Test-Other.yaml"]  # a command line pays for its own cmdlet only
+        assert registry.get("Test-Named").name == "Test-Named"  # not named after its file: every file is read
+        assert sorted(read) == ["Test-Other.yaml", "Test-Thing.yaml", "Unusual-File-Name.yaml"]
+        assert registry.names() == ["Test-Named", "Test-Other", "Test-Thing"]
+
     def test_load_spec_registers_and_replaces(self, tmp_path):
         registry = Registry([tmp_path])
         first = registry.load(write(tmp_path / ".." / tmp_path.name, GOOD))
