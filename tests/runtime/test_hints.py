@@ -11,7 +11,7 @@ import pytest
 
 import pyopenai_ps as ps
 from pyopenai_ps import APIConnectionError, QuotaLimitExceededError, RateLimitExceededError
-from pyopenai_ps.runtime.execute import _hint
+from pyopenai_ps.runtime.sender import _hint
 from pyopenai_ps.runtime.settings import ClientSettings
 from pyopenai_ps.secure import SecureString
 from pyopenai_ps.server import Fault
