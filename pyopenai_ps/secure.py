@@ -98,16 +98,17 @@ class Redactor:
         # kept as given (SecureStrings stay secure) and prepared on first use: most calls never
         # redact anything, and a redactor is made for each of them
         self._secrets = tuple(secrets)
-        self._made: tuple[tuple[str, str], ...] | None = None
+        self._made: tuple[str, ...] | None = None
 
     @property
-    def _pairs(self) -> tuple[tuple[str, str], ...]:
-        """(secret, its mask), longest secret first."""
+    def _plain(self) -> tuple[str, ...]:
+        """The secrets in clear, longest first (their masks are made only when one is found)."""
         if self._made is None:
             plain = {s.reveal() if isinstance(s, SecureString) else s for s in self._secrets}
-            found = sorted((s for s in plain if isinstance(s, str) and len(s) >= MIN_SEARCHED), key=len,
-                           reverse=True)
-            self._made = tuple((s, mask_secret(s)) for s in found)
+            found = [s for s in plain if isinstance(s, str) and len(s) >= MIN_SEARCHED]
+            if len(found) > 1:
+                found.sort(key=len, reverse=True)
+            self._made = tuple(found)
         return self._made
 
     def with_secrets(self, *secrets: str | SecureString | None) -> Redactor:
@@ -115,13 +116,13 @@ class Redactor:
         return Redactor([*self._secrets, *secrets])
 
     def __repr__(self) -> str:
-        return f"Redactor(<{len(self._pairs)} secrets>)"
+        return f"Redactor(<{len(self._plain)} secrets>)"
 
     def text(self, text: str) -> str:
         """``text`` with every secret, bearer token and key-shaped word masked."""
-        for secret, masked in self._pairs:
+        for secret in self._plain:
             if secret in text:
-                text = text.replace(secret, masked)
+                text = text.replace(secret, mask_secret(secret))
         if "earer" in text or "EARER" in text:
             text = _BEARER.sub(_mask_token, text)
         if "sk-" in text:

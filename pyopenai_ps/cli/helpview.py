@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import UsageError
 from .args import PROG, isatty
 
-__all__ = ["help_form", "show_help", "page", "DEFAULT_PAGER"]
+__all__ = ["help_form", "show_help", "page", "list_cmdlets", "help_command", "DEFAULT_PAGER"]
 
 DEFAULT_PAGER = "less -FRX"
 _SWITCHES = {"-full": "full", "-examples": "examples"}
@@ -92,3 +92,46 @@ def _through_pager(words: list[str], text: str) -> bool:
         if main_thread:
             signal.signal(signal.SIGINT, previous)
     return True
+
+
+def list_cmdlets(fmt: str | None, properties: list[str] | None) -> None:
+    """``--list``: the cmdlets with their synopses, in two columns or as objects in ``fmt``."""
+    from ..runtime.command import REGISTRY
+    from .streams import write_stderr
+
+    entries = []
+    for name in REGISTRY.names():
+        try:
+            synopsis = REGISTRY.get(name).spec.synopsis
+        except Exception:  # a broken spec: listed, its error follows below
+            synopsis = ""
+        entries.append({"Name": name, "Synopsis": synopsis})
+    if fmt is None:
+        width = max((len(entry["Name"]) for entry in entries), default=0)
+        for entry in entries:
+            print(f"{entry['Name'].ljust(width)}  {entry['Synopsis']}".rstrip())
+    else:
+        from .streams import NO_PROGRESS
+        from .writers import make_writer
+
+        writer = make_writer(fmt, NO_PROGRESS, properties=properties)
+        for entry in entries:
+            writer.write(entry)
+        writer.close()
+    for error in REGISTRY.errors():
+        write_stderr(f"WARNING: {error}\n")
+
+
+def help_command(words: list[str]) -> None:
+    """``help <Cmdlet> [-Full | -Examples]``."""
+    if not words:
+        raise UsageError("help takes a cmdlet name, e.g. help Get-ThreadRun (add -Full or -Examples for more).")
+    from ..errors import CommandNotFoundError
+    from ..runtime.command import REGISTRY
+
+    form = help_form(words[1:])
+    try:
+        command = REGISTRY.get(words[0])
+    except CommandNotFoundError as error:
+        raise UsageError(str(error), where=words[0]) from None
+    show_help(command, form)

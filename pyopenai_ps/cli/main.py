@@ -261,7 +261,10 @@ def _main(words: list[str]) -> int:
             print(f"{PROG} {__version__}")
             return EXIT_OK
         if word == "--list":
-            return _list(options)
+            from .helpview import list_cmdlets
+
+            list_cmdlets(options.fmt, options.properties)
+            return EXIT_OK
         if word == "--format" or word.startswith("--format="):
             value, i = _option_value(words, i, "--format", "list, table, json or jsonl")
             options.fmt = value.lower()
@@ -289,7 +292,10 @@ def _main(words: list[str]) -> int:
     name, rest = words[i], words[i + 1:]
     special = name.lower()
     if special == "help":
-        return _help(rest)
+        from .helpview import help_command
+
+        help_command(rest)
+        return EXIT_OK
     if special == "demo":
         if rest:
             raise UsageError("demo takes no arguments.")
@@ -301,50 +307,6 @@ def _main(words: list[str]) -> int:
 
         return serve(rest, prog=f"{PROG} serve")
     return _run_command(name, rest, options)
-
-
-def _list(options: _Options) -> int:
-    """The cmdlets with their synopses: two columns, or objects in the format asked for."""
-    from ..runtime.command import REGISTRY
-
-    entries = []
-    for name in REGISTRY.names():
-        try:
-            synopsis = REGISTRY.get(name).spec.synopsis
-        except Exception:  # a broken spec: listed, its error follows below
-            synopsis = ""
-        entries.append({"Name": name, "Synopsis": synopsis})
-    if options.fmt is None:
-        width = max((len(entry["Name"]) for entry in entries), default=0)
-        for entry in entries:
-            print(f"{entry['Name'].ljust(width)}  {entry['Synopsis']}".rstrip())
-    else:
-        from .streams import NO_PROGRESS
-        from .writers import make_writer
-
-        writer = make_writer(options.fmt, NO_PROGRESS, properties=options.properties)
-        for entry in entries:
-            writer.write(entry)
-        writer.close()
-    for error in REGISTRY.errors():
-        _err(f"WARNING: {error}\n")
-    return EXIT_OK
-
-
-def _help(rest: list[str]) -> int:
-    if not rest:
-        raise UsageError("help takes a cmdlet name, e.g. help Get-ThreadRun (add -Full or -Examples for more).")
-    from ..errors import CommandNotFoundError
-    from ..runtime.command import REGISTRY
-    from .helpview import help_form, show_help
-
-    form = help_form(rest[1:])
-    try:
-        command = REGISTRY.get(rest[0])
-    except CommandNotFoundError as error:
-        raise UsageError(str(error), where=rest[0]) from None
-    show_help(command, form)
-    return EXIT_OK
 
 
 def _print_help(command: Any) -> None:

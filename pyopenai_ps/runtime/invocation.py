@@ -92,8 +92,9 @@ class Invocation:
     def again(self) -> Invocation:
         """The same command line, for another run (its own reporter; the binding state is shared, read-only)."""
         twin = object.__new__(Invocation)
-        for name in ("command", "lookup", "spec", "state", "common", "options", "records", "progress", "reusable"):
-            setattr(twin, name, getattr(self, name))
+        twin.command, twin.lookup, twin.spec, twin.state = self.command, self.lookup, self.spec, self.state
+        twin.common, twin.options, twin.records = self.common, self.options, self.records
+        twin.progress, twin.reusable = self.progress, self.reusable
         twin.reporter = CallReporter(self.command.name, self.options, self.progress)
         twin.calls = 0
         return twin
