@@ -7,7 +7,7 @@ The executor (:mod:`.execute`) decides what to send and what to make of the answ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from ..errors import (
@@ -117,13 +117,14 @@ class Sender:
         if hint:
             _add_hint(error, self.redact(hint))
 
-    def send(self, plan: RequestPlan, url: str) -> HTTPResult:
+    def _through(self, transport_call: Callable[..., Any], plan: RequestPlan, url: str) -> Any:
+        """``transport_call`` (the transport's send or open) made with this call's headers and body."""
         headers, body = self._request(plan, url)
         settings = self.settings
         try:
-            result = self.transport.send(plan.operation.method, url, headers=headers, timeout=settings.timeout,
-                                         max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
-                                         redactor=self.redact)
+            return transport_call(plan.operation.method, url, headers=headers, timeout=settings.timeout,
+                                  max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
+                                  redactor=self.redact)
         except (RateLimitExceededError, APIConnectionError) as error:
             self._explained(error)
             raise
@@ -131,6 +132,9 @@ class Sender:
             del headers  # the clear key lives no longer than the request
             if hasattr(body, "close"):
                 body.close()
+
+    def send(self, plan: RequestPlan, url: str) -> HTTPResult:
+        result: HTTPResult = self._through(self.transport.send, plan, url)
         self._log_answer(result.status, result.reason, len(result.body), result.request_id, result.elapsed,
                          result.headers)
         if self.reporter.debug_enabled:
@@ -139,19 +143,7 @@ class Sender:
         return result
 
     def open(self, plan: RequestPlan, url: str) -> StreamedAnswer:
-        headers, body = self._request(plan, url)
-        settings = self.settings
-        try:
-            answer = self.transport.open(plan.operation.method, url, headers=headers, timeout=settings.timeout,
-                                         max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
-                                         redactor=self.redact)
-        except (RateLimitExceededError, APIConnectionError) as error:
-            self._explained(error)
-            raise
-        finally:
-            del headers
-            if hasattr(body, "close"):
-                body.close()
+        answer: StreamedAnswer = self._through(self.transport.open, plan, url)
         self._log_answer(answer.status, answer.reason, answer.length, answer.request_id, answer.elapsed,
                          answer.headers)
         return answer
