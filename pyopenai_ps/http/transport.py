@@ -71,6 +71,9 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 RETRY_DEADLINE = 600.0
 #: The listing brake: an ``-All`` listing that still has more after this many pages stops with PaginationError.
 MAX_LISTING_PAGES = 10_000
+#: Bytes read from a file-like request body per socket write (urllib3's default of 16 KiB makes an
+#: upload of hundreds of megabytes thousands of small reads and writes).
+SEND_BLOCK = 256 * 1024
 
 #: Transports alive in this process, reset in a forked child.
 _LIVE: weakref.WeakSet[Transport] = weakref.WeakSet()
@@ -155,6 +158,7 @@ class Transport:
             "block": False,  # past maxsize, open extra connections rather than wait
             "cert_reqs": "CERT_REQUIRED",
             "retries": False,  # the policy is per request
+            "blocksize": SEND_BLOCK,
         }
         if self.ca_bundle is not None:
             options["ca_certs"] = self.ca_bundle
