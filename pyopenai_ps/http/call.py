@@ -102,9 +102,10 @@ class Call:
     def __init__(self, transport: CallSettings, method: str, url: str, headers: Mapping[str, str | SecureString],
                  timeout: float | None, body: Any, redactor: Redactor | None) -> None:
         self.transport, self.method, self.url, self.headers = transport, method, url, headers
-        self.shown_url = check_url(url)
-        self.timeout, self.timeout_obj = timeout, timeout_for(timeout)
         self.body, self.redactor = body, redactor
+        # what messages and logs quote of the URL: its query may carry a key (-AdditionalQuery)
+        self.shown_url = self._redactor(lazy=True).text(check_url(url))
+        self.timeout, self.timeout_obj = timeout, timeout_for(timeout)
         self.body_at = _body_start(body)
         #: bytes can always be sent again; a file-like body only when it could tell where it starts
         self.resendable = self.body_at is not None or not _is_stream(body)

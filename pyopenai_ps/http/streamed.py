@@ -79,7 +79,7 @@ class StreamedAnswer:
             raise no_answer(error, method, shown_url, timeout, attempts) from error
 
     def _format_error(self, error: FramingError) -> ResponseFormatError:
-        method, shown_url = self._where[:2]  # the message never quotes the answer: nothing to redact
+        method, shown_url = self._where[:2]  # the URL comes redacted; the message never quotes the answer
         return ResponseFormatError(f"The API answer to {method} {shown_url} cannot be read: {error}.",
                                    status_code=self.status, request_id=self.request_id)
 

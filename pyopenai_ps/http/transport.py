@@ -153,7 +153,7 @@ class Transport:
 
     def _new_manager(self) -> urllib3.PoolManager:
         options: dict[str, Any] = {
-            "num_pools": 16,
+            "num_pools": MAX_ORIGINS,  # the manager forgets no pool the transport still holds
             "maxsize": self.pool_size,
             "block": False,  # past maxsize, open extra connections rather than wait
             "cert_reqs": "CERT_REQUIRED",

@@ -3,7 +3,8 @@
 :func:`read_events` takes the chunks of a ``text/event-stream`` answer and yields each event the
 moment its blank line arrives: ``event:`` names it (``message`` by default), ``data:`` lines are
 joined with line breaks, ``id:`` and ``retry:`` are read and kept, lines starting with ``:`` are
-comments, and CR LF, LF and a lone CR all end a line.  Nothing is buffered beyond the event being read.
+comments, and CR LF, LF and a lone CR all end a line.  Nothing is buffered beyond the event being read,
+and a line or an event larger than a limit (the maximum answer size) is a ResponseFormatError.
 
 :func:`select` turns events into output the way a spec's ``events:`` says: the value at a path of
 the JSON data of the named events (the text of each ``thread.message.delta``), or each data payload
@@ -46,59 +47,98 @@ def _text(parts: list[bytes]) -> str:
     return (parts[0] if len(parts) == 1 else b"\n".join(parts)).decode("utf-8", "replace")
 
 
-def read_events(chunks: Iterable[bytes]) -> Iterator[Event]:
+#: The most bytes one line or one event of a stream may have, unless the caller says otherwise.
+MAX_EVENT_BYTES = 64 * 1024 * 1024
+
+
+def read_events(chunks: Iterable[bytes], limit: int = MAX_EVENT_BYTES) -> Iterator[Event]:
     """Each complete event of the stream, as soon as its blank line arrives."""
-    for name, data, last_id, number in _raw_events(chunks):
+    for name, data, last_id, number in _raw_events(chunks, limit):
         yield Event(name.decode("utf-8", "replace") or "message", _text(data), last_id, number)
 
 
-def _raw_events(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, list[bytes], str | None, int]]:
-    """Each complete event as its name and data lines, still bytes (decoded only where needed)."""
-    name = b""
-    data: list[bytes] = []
-    last_id: str | None = None
+def _too_large(number: int, what: str, limit: int) -> ResponseFormatError:
+    return ResponseFormatError(f"The event stream's {what} at line {number + 1} is larger than the maximum answer "
+                               f"size ({limit} bytes).")
+
+
+def _lines(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
+    """The lines of the stream (CR LF, LF or a lone CR ends one); a part line waits in pieces, so a
+    long line costs linear time, and one longer than ``limit`` is an error."""
+    carry: list[bytes] = []  # the start of a line still open, in the pieces it came in
+    carried = 0
     number = 0
-    carry = b""
     for chunk in chunks:
-        block = carry + chunk if carry else chunk
+        if b"\n" not in chunk and b"\r" not in chunk:
+            if chunk:
+                carry.append(chunk)
+                carried += len(chunk)
+                if carried > limit:
+                    raise _too_large(number, "line", limit)
+            continue
+        block = b"".join(carry) + chunk if carry else chunk
         tail = b""
         if b"\r" in block:  # CR LF or a lone CR ends a line too
             if block.endswith(b"\r"):  # half of a CR LF, perhaps: wait for the next chunk
                 block, tail = block[:-1], b"\r"
             block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = block.split(b"\n")
-        carry = lines.pop() + tail
+        rest = lines.pop() + tail
+        carry, carried = ([rest], len(rest)) if rest else ([], 0)
         for line in lines:
+            if len(line) > limit:
+                raise _too_large(number, "line", limit)
             number += 1
-            if not line:
-                if data:
-                    yield name, data, last_id, number
-                name, data = b"", []
-            elif line.startswith(b"data:"):  # the common lines first
-                data.append(line[6:] if line.startswith(b" ", 5) else line[5:])
-            elif line.startswith(b"event:"):
-                name = line[7:] if line.startswith(b" ", 6) else line[6:]
-            elif not line.startswith(b":"):  # else a comment (servers send them to keep a connection alive)
-                field, colon, value = line.partition(b":")
-                if colon and value.startswith(b" "):
-                    value = value[1:]
-                if field == b"data":
-                    data.append(value)
-                elif field == b"event":
-                    name = value
-                elif field == b"id" and b"\0" not in value:
-                    last_id = value.decode("utf-8", "replace")
-                # "retry" and unknown fields are ignored, as the specification says
-    # a last line without its blank line completes no event
+            yield line
+        if carried > limit:
+            raise _too_large(number, "line", limit)
+    # a last line without its line end completes nothing
 
 
-def _not_json(event: Event) -> ResponseFormatError:
+def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, list[bytes], str | None, int]]:
+    """Each complete event as its name and data lines, still bytes (decoded only where needed)."""
+    name = b""
+    data: list[bytes] = []
+    size = 0  # of the event's data so far
+    last_id: str | None = None
+    number = 0
+    for number, line in enumerate(_lines(chunks, limit), 1):
+        if not line:
+            if data:
+                yield name, data, last_id, number
+            name, data, size = b"", [], 0
+            continue
+        if line.startswith(b"data:"):  # the common lines first
+            value = line[6:] if line.startswith(b" ", 5) else line[5:]
+        elif line.startswith(b"event:"):
+            name = line[7:] if line.startswith(b" ", 6) else line[6:]
+            continue
+        elif line.startswith(b":"):  # a comment (servers send them to keep a connection alive)
+            continue
+        else:
+            field, colon, value = line.partition(b":")
+            if colon and value.startswith(b" "):
+                value = value[1:]
+            if field == b"event":
+                name = value
+            elif field == b"id" and b"\0" not in value:
+                last_id = value.decode("utf-8", "replace")
+            if field != b"data":  # "retry" and unknown fields are ignored, as the specification says
+                continue
+        data.append(value)
+        size += len(value) + 1
+        if size > limit:
+            raise _too_large(number - 1, "event", limit)
+    # a last event without its blank line completes nothing
+
+
+def _not_json(event: Event, redact: Callable[[str], str]) -> ResponseFormatError:
     shown = event.data if len(event.data) <= 80 else event.data[:77] + "..."
     return ResponseFormatError(
-        f"The event '{event.event}' ending on line {event.line} of the stream is not JSON: {shown!r}.")
+        f"The event '{event.event}' ending on line {event.line} of the stream is not JSON: {redact(shown)!r}.")
 
 
-def _error(event: Event) -> StreamError:
+def _error(event: Event, redact: Callable[[str], str]) -> StreamError:
     try:
         body = json.loads(event.data)
     except ValueError:
@@ -106,8 +146,12 @@ def _error(event: Event) -> StreamError:
     error = body.get("error", body) if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
-    return StreamError(f"The event stream reported an error: {message or event.data}", error_code=code,
-                       event=event.event)
+    return StreamError(f"The event stream reported an error: {redact(str(message or event.data))}",
+                       error_code=redact(str(code)) if code is not None else None, event=event.event)
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def _path_reader(path: tuple[str, ...]) -> Callable[[Any], Any]:
@@ -144,16 +188,20 @@ def _loads(raw: bytes) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False) -> Iterator[Any]:
-    """What the spec selects from each event, as each arrives; raw: each data payload as text."""
+def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False, limit: int = MAX_EVENT_BYTES,
+           redact: Callable[[str], str] = _unchanged) -> Iterator[Any]:
+    """What the spec selects from each event, as each arrives; raw: each data payload as text.
+
+    ``limit`` bounds each line and each event's data; ``redact`` masks secrets in what an error
+    quotes of the stream."""
     wanted = frozenset(name.encode() for name in spec.events)
     take = _path_reader(spec.path)
     loads = _loads
-    for name, data, last_id, number in _raw_events(chunks):
+    for name, data, last_id, number in _raw_events(chunks, limit):
         if name == b"done" or data == _DONE_DATA:
             return
         if name == b"error":
-            raise _error(Event("error", _text(data), last_id, number))
+            raise _error(Event("error", _text(data), last_id, number), redact)
         if raw:
             yield _text(data)
             continue
@@ -162,7 +210,7 @@ def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False) -> I
         try:
             value = take(loads(data[0] if len(data) == 1 else b"\n".join(data)))
         except ValueError:
-            raise _not_json(Event(name.decode("utf-8", "replace") or "message", _text(data), last_id, number)) from None
+            raise _not_json(Event(name.decode("utf-8", "replace") or "message", _text(data), last_id, number), redact) from None
         if value is not None:
             yield TextPiece(value) if type(value) is str else value
     raise APIConnectionError("The event stream ended before it was complete (no [DONE]).")

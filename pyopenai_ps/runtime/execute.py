@@ -158,7 +158,8 @@ class Execution:
     def _poll(self) -> Iterator[Any]:
         poll = self.plan.operation.poll
         assert poll is not None
-        answer = wait_for(poll, self.prepared.binding, self._fetch, self.sender.transport, self.reporter)
+        answer = wait_for(poll, self.prepared.binding, self._fetch, self.sender.transport, self.reporter,
+                          self.sender.redact)
         self.answer = answer
         yield self.prepared.make(dict(answer)) if not hasattr(answer, "to_dict") else answer
 
@@ -168,7 +169,8 @@ class Execution:
         assert spec is not None
         raw = bool(spec.raw) and holds(spec.raw, Context(self.prepared.binding))
         with self.sender.open(plan, plan.url()) as answer:
-            yield from select(answer.chunks(1 << 16, eager=True), spec, raw=raw)
+            yield from select(answer.chunks(1 << 16, eager=True), spec, raw=raw,
+                              limit=self.sender.transport.max_answer_bytes, redact=self.sender.redact)
 
     def _download(self) -> None:
         assert self.target is not None

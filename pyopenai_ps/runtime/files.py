@@ -8,6 +8,7 @@ as it was.  The folder must exist before anything is sent.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 
@@ -29,6 +30,28 @@ def check_target(path: object, parameter: str) -> str:
     return text
 
 
+def _mode_for(path: str) -> int:
+    """The permissions the written file gets: those of the file it replaces, else what the umask
+    gives a new file (as ``open(path, "wb")`` would)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:  # Linux tells it without changing it
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # elsewhere reading it means setting it: set it back at once
+    os.umask(umask)
+    return umask
+
+
 def write_atomically(path: str, chunks: Iterable[bytes], progress: Callable[[int], None] | None = None) -> int:
     """Write every chunk to ``path`` through a temporary file beside it; the number of bytes written."""
     folder, name = os.path.split(path)
@@ -41,6 +64,7 @@ def write_atomically(path: str, chunks: Iterable[bytes], progress: Callable[[int
                 written += len(chunk)
                 if progress is not None:
                     progress(written)
+        os.chmod(handle.name, _mode_for(path))  # a temporary file is private (0600); the result must not be
         os.replace(handle.name, path)
     except BaseException:
         try:

@@ -16,6 +16,7 @@ from ..errors import WaitTimeoutError
 from ..http.transport import Transport
 from ..spec.flow import PollSpec
 from ..spec.properties import MISSING, get_property
+from .sender import Reporter
 from .values import NOTHING, Context, evaluate
 
 __all__ = ["wait_for", "wait_set"]
@@ -45,7 +46,7 @@ def _status(value: Any, field: str) -> str | None:
 class _Report:
     """What a wait tells the reporter: each status as it changes, and the time waited."""
 
-    def __init__(self, reporter: Any, clock: Callable[[], float]) -> None:
+    def __init__(self, reporter: Reporter, clock: Callable[[], float]) -> None:
         self.reporter = reporter
         self.clock = clock
         self.started = clock()
@@ -54,14 +55,14 @@ class _Report:
         return self.clock() - self.started
 
     def status(self, object_id: str | None, status: str | None) -> None:
-        report = getattr(self.reporter, "waiting", None)
-        if report is not None:
-            report(object_id or "", status or "", self.waited())
+        self.reporter.waiting(object_id or "", status or "", self.waited())
 
 
 def wait_for(spec: PollSpec, binding: Binding, fetch: Callable[[], Mapping[str, Any]], transport: Transport,
-             reporter: Any) -> Mapping[str, Any]:
-    """Poll with ``fetch`` until the status leaves the wait set; the last answer (or one more, ``final``)."""
+             reporter: Reporter, redact: Callable[[str], str]) -> Mapping[str, Any]:
+    """Poll with ``fetch`` until the status leaves the wait set; the last answer (or one more, ``final``).
+
+    What the answers say (ids, statuses, an error's message) passes ``redact`` before it is shown."""
     waiting = wait_set(spec, binding)
     limit = binding.get(spec.timeout) if spec.timeout else None
     limit = float(limit) if limit else None
@@ -71,8 +72,8 @@ def wait_for(spec: PollSpec, binding: Binding, fetch: Callable[[], Mapping[str, 
         current = None
     n = spec.start
     while current is None or _status(current, spec.status) in waiting:
-        object_id = None if current is None else _status(current, "id")
-        status = None if current is None else _status(current, spec.status)
+        object_id = None if current is None else _shown(_status(current, "id"), redact)
+        status = None if current is None else _shown(_status(current, spec.status), redact)
         if current is not None:
             report.status(object_id, status)
             reporter.verbose(f"The status of {object_id} is {status}; waiting.")
@@ -91,8 +92,12 @@ def wait_for(spec: PollSpec, binding: Binding, fetch: Callable[[], Mapping[str, 
     status = _status(current, spec.status)
     if status in spec.ended:
         detail = get_property(current, spec.ended_detail) if spec.ended_detail else None
-        reporter.warning(_ended_message(_status(current, "id"), status, detail))
+        reporter.warning(redact(_ended_message(_status(current, "id"), status, detail)))
     return current  # type: ignore[no-any-return]
+
+
+def _shown(text: str | None, redact: Callable[[str], str]) -> str | None:
+    return None if text is None else redact(text)
 
 
 def _ended_message(object_id: str | None, status: str | None, detail: Any) -> str:

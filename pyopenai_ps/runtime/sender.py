@@ -36,6 +36,7 @@ class Reporter(Protocol):
 
     verbose_enabled: bool
     debug_enabled: bool
+    debug_requested: bool  #: -Debug was given (the API is asked for its debug details)
 
     def verbose(self, message: str) -> None: ...
     def debug(self, message: str) -> None: ...
@@ -82,7 +83,7 @@ class Sender:
             headers[KEY_SLOT] = SecureString("Bearer " + self.settings.api_key.reveal())
         if self.settings.extra_headers:
             _secure_extra(headers, self.settings.extra_headers)
-        if getattr(reporter, "debug_requested", False):
+        if reporter.debug_requested:
             headers.setdefault("OpenAI-Debug", "true")  # -Debug asks the API for its debug details, as PSOpenAI does
         if reporter.verbose_enabled or reporter.debug_enabled:
             reporter.verbose(self.redact(f"{method} {url}"))
@@ -129,7 +130,7 @@ class Sender:
             self._explained(error)
             raise
         finally:
-            del headers  # the clear key lives no longer than the request
+            del headers  # a traceback keeps this frame: it need not keep the headers too
             if hasattr(body, "close"):
                 body.close()
 

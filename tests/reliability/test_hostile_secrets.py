@@ -191,3 +191,42 @@ def test_no_frame_of_a_framing_failure_holds_the_key(api):
         with pytest.raises(ResponseFormatError) as info:
             get_run(api_base=server.base_url)
     assert_hidden(_locals_text(info.value), api.key)
+
+
+# --- what a stream or a URL carries back ------------------------------------------------------------
+
+
+def _events(body: bytes) -> bytes:
+    return answer(body, headers={"Content-Type": "text/event-stream"})
+
+
+def test_an_error_event_quoting_the_key_is_redacted():
+    stream = (b'event: thread.run.created\ndata: {"id": "run_1"}\n\n'
+              b'event: error\ndata: {"error": {"message": "invalid key ' + KEY.encode()
+              + b'", "code": "' + KEY.encode() + b'"}}\n\n')
+    with RawServer(lambda n, head: [_events(stream), CLOSE]) as server:
+        with pytest.raises(ps.StreamError) as info:
+            list(ps.get_command("Start-ThreadRun").stream(thread_id="thread_abc", assistant="asst_abc", stream=True,
+                                                          api_key=KEY, api_base=server.base_url))
+    error = info.value
+    assert "invalid key sk-pro" in str(error)
+    for text in (str(error), repr(error), str(error.error_code)):
+        assert_hidden(text, KEY)
+
+
+def test_an_event_that_is_not_json_is_quoted_redacted():
+    stream = b"event: thread.message.delta\ndata: not json " + KEY.encode() + b"\n\n"
+    with RawServer(lambda n, head: [_events(stream), CLOSE]) as server:
+        with pytest.raises(ResponseFormatError, match="is not JSON") as info:
+            list(ps.get_command("Start-ThreadRun").stream(thread_id="thread_abc", assistant="asst_abc", stream=True,
+                                                          api_key=KEY, api_base=server.base_url))
+    assert_hidden(str(info.value), KEY)
+
+
+def test_a_url_quoted_by_a_format_error_has_its_query_redacted():
+    lie = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+    with RawServer(lambda n, head: [lie, CLOSE]) as server:
+        with pytest.raises(ResponseFormatError, match="chunk size") as info:
+            ps.get_assistant("asst_abc", api_key=KEY, api_base=server.base_url, additional_query={"k": KEY})
+    assert "?k=sk-pro" in str(info.value)
+    assert_hidden(str(info.value), KEY)

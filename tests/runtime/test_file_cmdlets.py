@@ -350,3 +350,22 @@ class TestCommandLine:
     def test_no_progress_in_a_pipe(self, srv, data_file):
         done = run(srv, "Register-OpenAIFile", str(data_file), "-Purpose", "assistants")
         assert done.returncode == 0 and done.stderr == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+class TestOutFilePermissions:
+    def test_a_new_file_gets_what_the_umask_gives(self, api, tmp_path):
+        old = os.umask(0o027)
+        try:
+            target = tmp_path / "faq.md"
+            ps.get_openai_file_content("file-abc456", out_file=str(target))
+        finally:
+            os.umask(old)
+        assert target.stat().st_mode & 0o777 == 0o640  # not the temporary file's private 0600
+
+    def test_a_replaced_file_keeps_its_permissions(self, api, tmp_path):
+        target = tmp_path / "faq.md"
+        target.write_bytes(b"old")
+        target.chmod(0o604)
+        ps.get_openai_file_content("file-abc456", out_file=str(target))
+        assert target.read_bytes() == FAQ and target.stat().st_mode & 0o777 == 0o604

@@ -463,3 +463,12 @@ class TestDeliberateDifferences:
             new_run(functions=[WEATHER, nameless])  # 3.7.0's name check tests the whole array
         tools = json.loads(sent(api).body)["tools"]
         assert [t["function"] for t in tools] == [WEATHER, nameless]
+
+
+def test_a_last_error_quoting_the_key_is_redacted_in_the_warning(api, clock):
+    key = "sk-proj-WAITkey0123456789abcdefXYZ"
+    api.store.push_outcome(Outcome.run("failed", code="invalid_api_key", message=f"Key {key} was revoked."))
+    warnings: list = []
+    done = ps.wait_thread_run(new_run(), warning_variable=warnings, api_key=key)
+    assert done.status == "failed" and len(warnings) == 1
+    assert "invalid_api_key: Key sk-pro" in warnings[0] and "WAITkey0123456789" not in warnings[0]

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import pytest
 from echo_server import Answer
+from raw_server import CLOSE, RawServer, answer
 
 import pyopenai_ps as ps
 from pyopenai_ps.runtime.command import Command
@@ -325,3 +326,38 @@ def test_a_derived_property_from_a_value_source(echo):
     assert (got.Messages, got.Tagged, got.Echo) == ([], "tagged", "first")
     plain = valued(id="v_2")
     assert plain.Messages == [] and "Tagged" not in plain and "Echo" not in plain  # gives nothing: left out
+
+
+class TestEventSizes:
+    """A line or an event larger than the limit (the transport's maximum answer size) is refused."""
+
+    SPEC = EventsSpec(events=(), path=("v",))
+
+    def test_a_line_that_never_ends_is_refused_once_past_the_limit(self):
+        sent: list[int] = []
+
+        def endless():
+            while True:  # one byte a chunk, no line end: an endless line
+                sent.append(1)
+                yield b"x"
+
+        with pytest.raises(ps.ResponseFormatError, match=r"line at line 1 is larger than the maximum answer size \(100"):
+            list(select(endless(), self.SPEC, limit=100))
+        assert len(sent) == 101  # nothing read past the first byte too many
+
+    def test_an_event_of_many_data_lines_is_refused_once_past_the_limit(self):
+        lines = [b"data: " + b"y" * 30 + b"\n"] * 10
+        with pytest.raises(ps.ResponseFormatError, match="event at line 4 is larger"):
+            list(select(lines, self.SPEC, limit=100))
+
+    def test_pieces_of_a_line_within_the_limit_are_joined(self):
+        pieces = [b"da", b"ta: ", b'{"v":', b' "x"}', b"\r", b"\n\r\n", b"data: [DONE]\n\n"]
+        assert list(select(pieces, self.SPEC, limit=100)) == ["x"]
+
+    def test_the_transports_maximum_is_the_limit(self, transport_with):
+        transport_with(max_answer_bytes=64)
+        stream = b'event: thread.message.delta\ndata: {"v": "' + b"z" * 200 + b'"}\n\n'
+        with RawServer(lambda n, head: [answer(stream, headers={"Content-Type": "text/event-stream"}), CLOSE]) as server:
+            with pytest.raises(ps.ResponseFormatError, match=r"maximum answer size \(64 bytes\)"):
+                list(ps.get_command("Start-ThreadRun").stream(thread_id="thread_abc", assistant="asst_abc",
+                                                              stream=True, api_key="sk-test", api_base=server.base_url))
