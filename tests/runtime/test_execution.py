@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import datetime, timezone
 
 import pytest
 
 import pyopenai_ps as ps
-from pyopenai_ps import ConfigurationError, NotFoundError, PaginationError, ParameterBindingError, PSOpenAIError
+from pyopenai_ps import (
+    ConfigurationError,
+    NotFoundError,
+    PaginationError,
+    ParameterBindingError,
+    PSOpenAIError,
+)
 from pyopenai_ps.runtime.output import PSObject
-
 
 RUNS_PATH = "/v1/threads/thread_abc123/runs"
 
@@ -288,10 +294,15 @@ class TestErrors:
             ps.get_thread_run("thread_abc123", run_id="run_abc123")
         assert len(api.requests) == 1
 
-    def test_timeout(self, api):
+    def test_timeout(self, api, monkeypatch):
         from pyopenai_ps import APITimeoutError
         from pyopenai_ps.server import Fault
 
-        api.inject(Fault.delay(1.6))
-        with pytest.raises(APITimeoutError):
-            ps.get_thread_run("thread_abc123", run_id="run_abc123", timeout_sec=1)
+        gate = threading.Event()  # the server "sleeps" here until the client has given up
+        monkeypatch.setattr(api, "sleep", lambda seconds: gate.wait(seconds))
+        api.inject(Fault.delay(60))
+        try:
+            with pytest.raises(APITimeoutError):
+                ps.get_thread_run("thread_abc123", run_id="run_abc123", timeout_sec=1)
+        finally:
+            gate.set()

@@ -450,21 +450,27 @@ def test_status_fault_with_own_body(server):
     assert call(server, runs_path()).json() == {"error": {"message": "teapot"}}
 
 
-def test_delay_fault_delays_then_answers(server):
-    server.inject(Fault.delay(0.2))
-    started = time.monotonic()
-    reply = call(server, runs_path())
-    assert time.monotonic() - started >= 0.2
-    assert reply.status == 200 and ids(reply) == RUNS_ASC[::-1]
+def test_delay_fault_waits_through_the_servers_sleep_then_answers():
+    waits: list[float] = []
+    with LocalServer(sleep=waits.append) as server:  # recorded, not slept
+        server.inject(Fault.delay(0.2))
+        reply = call(server, runs_path())
+        assert waits == [0.2]
+        assert reply.status == 200 and ids(reply) == RUNS_ASC[::-1]
+        call(server, runs_path())
+        assert waits == [0.2]  # a fault is used once
 
 
-def test_delay_fault_trips_a_client_timeout_and_the_server_survives(server):
-    server.inject(Fault.delay(0.3))
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=0.05)
-    with pytest.raises(TimeoutError):
-        send(conn, runs_path())
-    conn.close()
-    assert call(server, runs_path()).status == 200
+def test_delay_fault_trips_a_client_timeout_and_the_server_survives():
+    gate = threading.Event()  # the server's "sleep": held until the client has given up
+    with LocalServer(sleep=lambda seconds: gate.wait(seconds)) as server:
+        server.inject(Fault.delay(30))
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=0.05)
+        with pytest.raises(TimeoutError):
+            send(conn, runs_path())
+        conn.close()
+        gate.set()
+        assert call(server, runs_path()).status == 200
 
 
 def test_drop_fault_closes_without_a_byte(server):
