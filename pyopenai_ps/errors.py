@@ -93,6 +93,11 @@ class PSOpenAIError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def reword(self, message: str) -> None:
+        """Change the message (``str()``, ``args`` and ``message`` alike), e.g. to add a hint."""
+        self.message = message
+        self.args = (message,)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # The attributes are keyword-only in most subclasses, so rebuild from the state instead of
         # calling __init__ with args (the default, which fails for them).

@@ -140,6 +140,5 @@ def with_note(error: ParameterBindingError, note: str) -> ParameterBindingError:
     attributes: dict[str, Any] = dict(error.__dict__)
     copy = ParameterBindingError.__new__(ParameterBindingError)
     copy.__dict__.update(attributes)
-    copy.message = f"{error.message} {note}"
-    copy.args = (copy.message,)
+    copy.reword(f"{error.message} {note}")
     return copy

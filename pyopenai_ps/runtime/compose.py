@@ -6,7 +6,6 @@ the call's connection and common parameters), so this module needs no registry o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -16,14 +15,13 @@ from ..spec.flow import Derived, Step
 from ..spec.operation import SetOperation
 from ..spec.projections import PROJECTIONS, Typed
 from .output import PSObject
-from .values import NOTHING, Context, dig, evaluate, holds
+from .values import NOTHING, Context, evaluate, fill_fields, holds
 
 __all__ = ["Runner", "run_steps", "with_derived"]
 
 #: Runs a cmdlet by name with keyword arguments; yields its output.
 Runner = Callable[[str, Mapping[str, Any]], Iterator[Any]]
 #: ``{field}`` in a step's message.
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
 def _arguments(step: Step, context: Context) -> dict[str, Any]:
@@ -47,7 +45,7 @@ def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterato
         if step.when and not holds(step.when, context):
             continue
         if step.needs and not holds(step.needs, context):
-            raise MissingValueError(_described(step.message, current), setting=step.run)
+            raise MissingValueError(fill_fields(step.message, current, missing="unknown"), setting=step.run)
         kept = False
         for item in run(step.run, _arguments(step, context)):
             if step.keep and not kept:
@@ -56,16 +54,6 @@ def run_steps(operation: SetOperation, binding: Binding, run: Runner) -> Iterato
                 yield item
         if step.keep and not kept:
             return  # it gave nothing to go on with (its error, if any, was reported): the record ends here
-
-
-def _described(message: str, current: Any) -> str:
-    """A step's message with ``{field}`` (a dotted path) read from the current object."""
-
-    def field(match: re.Match[str]) -> str:
-        value = dig(current, match.group(1))
-        return "unknown" if value is None else str(value)
-
-    return _FIELD.sub(field, message)
 
 
 def _derive(derived: Derived, item: PSObject, binding: Binding, run: Runner) -> Any:

@@ -240,5 +240,4 @@ class Execution:
 
 def _add_context(error: APIRequestError, context: str) -> None:
     """The spec's failure message, added to an API error's message (``Remove-Thread``: what was not removed)."""
-    error.message = f"{error.message} {context}"
-    error.args = (error.message,)
+    error.reword(f"{error.message} {context}")

@@ -28,7 +28,7 @@ from ..spec.operation import FilePart, SetOperation, ValueSource
 from .multipart import FilePayload, FormPart, MultipartBody, ProgressCallback, file_payload
 from .output import PSObject
 from .settings import ClientSettings, checked_base
-from .values import NOTHING, Context, dig, encode_json, evaluate, holds, json_body
+from .values import NOTHING, Context, dig, encode_json, evaluate, fill_fields, holds, json_body
 
 __all__ = ["RequestPlan", "PreparedCall", "choose_operation", "resolve", "USER_AGENT", "KEY_SLOT"]
 
@@ -271,18 +271,6 @@ class RequestPlan:
         return url
 
 
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
-
-
-def _filled(message: str, found: Any) -> str:
-    """The message with ``{field}`` (a dotted path) replaced by that field of the object (empty when absent)."""
-    def field(match: re.Match[str]) -> str:
-        value = dig(found, match.group(1)) if found is not NOTHING else None
-        return "" if value is None else str(value)
-
-    return _FIELD.sub(field, message)
-
-
 def _check_requirements(operation: SetOperation, binding: Binding) -> None:
     """MissingValueError (this record only, nothing sent) when a requirement is not met: an object's field
     not one of the values, or a condition that does not hold when it must."""
@@ -302,7 +290,7 @@ def _check_requirements(operation: SetOperation, binding: Binding) -> None:
         if value is None:
             continue  # an id without the object: nothing to check
         if str(value) not in requirement.values:
-            raise MissingValueError(_filled(requirement.message, found), setting=requirement.field)
+            raise MissingValueError(fill_fields(requirement.message, found, missing=""), setting=requirement.field)
 
 
 def _refuse_unsupported(spec: CmdletSpec, binding: Binding) -> None:

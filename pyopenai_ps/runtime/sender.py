@@ -112,8 +112,7 @@ class Sender:
         """Redact what an error took from the URL, and add what to try next."""
         if isinstance(error, APIConnectionError):  # the URL tried may carry a key in its query
             error.url = self.redact(error.url) if error.url else error.url
-            error.message = self.redact(error.message)
-            error.args = (error.message,)
+            error.reword(self.redact(error.message))
         hint = _hint(error, self.settings)
         if hint:
             _add_hint(error, self.redact(hint))
@@ -152,8 +151,7 @@ class Sender:
 
 def _add_hint(error: APIError, hint: str) -> None:
     error.hint = hint
-    error.message = f"{error.message} {hint}"
-    error.args = (error.message,)
+    error.reword(f"{error.message} {hint}")
 
 
 def _hint(error: APIError, settings: ClientSettings) -> str | None:

@@ -10,6 +10,7 @@ of the extra body replace the cmdlet's.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from ..spec.properties import MISSING, get_property, read_id
 from ..spec.transforms import make_transform
 from ..spec.values import ITEM
 
-__all__ = ["NOTHING", "Context", "evaluate", "holds", "json_body", "encode_json", "dig"]
+__all__ = ["NOTHING", "Context", "evaluate", "holds", "json_body", "encode_json", "dig", "fill_fields"]
 
 #: A source that gives nothing: the field, item or value is left out.
 NOTHING: Any = Sentinel("NOTHING", __name__)
@@ -55,6 +56,19 @@ def dig(value: Any, path: str) -> Any:
         found = get_property(value, key)
         value = None if found is MISSING else found
     return value
+
+
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def fill_fields(message: str, found: Any, missing: str) -> str:
+    """A spec's message with each ``{field}`` (a dotted path) read from ``found``; ``missing`` where it has none."""
+
+    def field(match: re.Match[str]) -> str:
+        value = dig(found, match.group(1)) if found is not NOTHING else None
+        return missing if value is None else str(value)
+
+    return _FIELD.sub(field, message)
 
 
 def _truthy(value: Any) -> bool:
