@@ -24,6 +24,7 @@ from ..spec.operation import SetOperation
 from .events import select
 from .files import check_target, write_atomically
 from .listing import RecentCursors, check_new
+from .output import PSObject
 from .plan import PreparedCall
 from .poll import wait_for
 from .sender import Reporter, Sender
@@ -161,7 +162,8 @@ class Execution:
         answer = wait_for(poll, self.prepared.binding, self._fetch, self.sender.transport, self.reporter,
                           self.sender.redact)
         self.answer = answer
-        yield self.prepared.make(dict(answer)) if not hasattr(answer, "to_dict") else answer
+        # the object waited for may be the one given (already an output object) when it needed no wait
+        yield answer if isinstance(answer, PSObject) else self.prepared.make(dict(answer))
 
     def _events(self) -> Iterator[Any]:
         plan = self.plan

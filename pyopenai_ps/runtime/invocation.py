@@ -30,7 +30,7 @@ from .common import PLAIN_OPTIONS, CallOptions, CallReporter, ProgressHook
 from .compose import Runner, run_steps, with_derived
 from .execute import Execution, json_lines
 from .plan import PreparedCall
-from .plan import _headers as planned_headers
+from .plan import planned_headers
 from .settings import ClientSettings, checked_base, current_transport, settings_for
 from .values import NOTHING, Context, evaluate, holds
 

@@ -175,7 +175,8 @@ def _form_parts(operation: SetOperation, binding: Binding) -> list[FormPart]:
 KEY_SLOT = "Authorization"
 
 
-def _headers(operation: SetOperation, settings: ClientSettings) -> dict[str, str]:
+def planned_headers(operation: SetOperation, settings: ClientSettings) -> dict[str, str]:
+    """The headers of a request, the key's slot left empty (the sender fills it per request)."""
     headers = {KEY_SLOT: "", "User-Agent": USER_AGENT}
     names = settings.names
     if settings.organization:
@@ -218,7 +219,7 @@ class RequestPlan:
         for name, found in settings.extra_query.items():
             query[str(name)] = _query_text(found)
         self.query = query
-        self.headers = _headers(operation, settings)
+        self.headers = planned_headers(operation, settings)
         extra_body = binding.get(settings.names.extra_body) if settings.names.extra_body else None
         #: The JSON body, encoded once (None: the request has none).
         self.body: bytes | None = None
