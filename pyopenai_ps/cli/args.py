@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import ParameterBindingError, UsageError
 from ..pslang.parser import NO_ARGUMENT, ParameterToken, parse_value
 
-__all__ = ["UsageError", "words_to_arguments", "switch_given", "secrets_in", "has_help_token", "wants_stdin", "isatty",
+__all__ = ["UsageError", "words_to_arguments", "lists_for_collections", "switch_given", "secrets_in", "has_help_token", "wants_stdin", "isatty",
            "PROG"]
 
 PROG = "pyopenai-ps"
@@ -41,8 +41,33 @@ def words_to_arguments(words: list[str]) -> list[Any]:
                     i += 1
                 arguments.append(ParameterToken(name, _colon_value(text)))
                 continue
-        arguments.append(word)
+        arguments.append(parse_value(word) if word.startswith(("@{", "@(")) else word)
     return arguments
+
+
+def lists_for_collections(command: Any, arguments: list[Any]) -> list[Any]:
+    """A word with commas given to a collection parameter (``-FileId a,b`` or ``-FileId:a,b``) as
+    the list PowerShell reads from a bare ``a,b``; other words stay one value each."""
+    out: list[Any] = []
+    waiting = False  # the previous token names a collection parameter and awaits its value
+    for item in arguments:
+        if isinstance(item, ParameterToken):
+            param = _parameter(command, item.name) if item.name != "?" else None
+            collection = param is not None and param.type.element is not None
+            waiting = collection and item.argument is NO_ARGUMENT
+            if collection and isinstance(item.argument, str):
+                item = ParameterToken(item.name, _comma_list(item.argument))
+        elif waiting:
+            waiting = False
+            if isinstance(item, str):
+                item = _comma_list(item)
+        out.append(item)
+    return out
+
+
+def _comma_list(word: str) -> Any:
+    parts = [part.strip() for part in word.split(",")]
+    return parts if len(parts) > 1 and all(parts) else word  # 'a,,b' stays as given, for the binder to judge
 
 
 def _colon_value(text: str) -> Any:

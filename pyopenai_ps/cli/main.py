@@ -10,7 +10,9 @@
 The shell has already split the words: a word starting with ``-`` and a letter
 names a parameter (``-Name:value`` reads the value as a PowerShell literal
 when it is ``$true``/``$false``/``$null``, a number or quoted), ``--`` ends the
-parameters, and every other word is one string value the binder converts.
+parameters, a word starting with ``@{`` or ``@(`` is that literal, a word with commas
+given to a collection parameter is a list, and every other word is one string
+value the binder converts.
 
 Output is PowerShell's list view on a terminal and JSON Lines otherwise; bytes (a file's
 content) are written as they are.  Exit
@@ -28,7 +30,8 @@ import sys
 from typing import Any
 
 from ..errors import UsageError
-from .args import PROG, has_help_token, isatty, secrets_in, switch_given, wants_stdin, words_to_arguments
+from .args import (PROG, has_help_token, isatty, lists_for_collections, secrets_in, switch_given, wants_stdin,
+                   words_to_arguments)
 
 __all__ = ["main"]
 
@@ -322,7 +325,7 @@ def _run_command(name: str, words: list[str], options: _Options) -> int:
     session = _Session(options)
     try:
         command = REGISTRY.get(name)
-        arguments = words_to_arguments(words)
+        arguments = lists_for_collections(command, words_to_arguments(words))
         if has_help_token(arguments):
             _print_help(command)
             return EXIT_OK

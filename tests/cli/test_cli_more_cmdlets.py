@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -70,3 +71,31 @@ def test_main_in_process_gives_the_logger_back(srv, monkeypatch, capsys):
         counts.append(capsys.readouterr().err.count("VERBOSE: GET "))
     assert counts == [1, 1]  # no handler left behind to print twice
     assert (logger.level, logger.propagate, list(logger.handlers)) == before
+
+
+# --- words as values: lists for collection parameters, literals that start with @ --------------------
+
+
+def _last_body(srv) -> dict:
+    return json.loads(srv.requests[-1].body)
+
+
+@pytest.mark.parametrize("words", [["-FileId", "file-abc123,file-abc456"], ["-FileId:file-abc123,file-abc456"],
+                                   ["-FileId", "file-abc123, file-abc456"]])
+def test_a_comma_word_given_to_a_collection_parameter_is_a_list(srv, words):
+    done = run_main(srv, "Start-VectorStoreFileBatch", "vs_abc123", *words)
+    assert done.returncode == 0, done.stderr
+    assert _last_body(srv)["file_ids"] == ["file-abc123", "file-abc456"]
+
+
+def test_a_comma_word_given_to_a_plain_string_stays_one_value(srv):
+    done = run_main(srv, "Add-ThreadMessage", "-Thread", "thread_abc123", "-Message", "Hello, world")
+    assert done.returncode == 0, done.stderr
+    assert "Hello, world" in json.dumps(_last_body(srv))
+
+
+@pytest.mark.parametrize("words", [["-MetaData", "@{a='x'}"], ["-MetaData:@{a='x'}"]])
+def test_a_hashtable_word_is_a_hashtable_in_both_forms(srv, words):
+    done = run_main(srv, "New-Thread", *words)
+    assert done.returncode == 0, done.stderr
+    assert _last_body(srv)["metadata"] == {"a": "x"}
