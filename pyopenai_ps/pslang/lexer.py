@@ -55,7 +55,8 @@ NOT_A_NUMBER: Any = object()
 #: Statement-level characters that can never begin a value.
 NOT_A_VALUE = "(){}&|;<>=,"
 
-_VARIABLE_HELP = "only $true, $false, $null and $env:NAME can be used."
+_VARIABLE_HELP = ("only $true, $false, $null and $env:NAME can be used; from Python, pass the value "
+                  "itself: invoke(\"Verb-Noun ...\", input=value) pipes it in, as $value | Verb-Noun does.")
 def _run(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
     """The run of ``pattern`` at i: these patterns match the empty string too, so there always is one."""
     match = pattern.match(s, i)

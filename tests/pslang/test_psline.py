@@ -495,7 +495,9 @@ def test_errors(line, construct, column):
 
 def test_variable_error_wording():
     err = error("Get-ThreadRun $x")
-    assert err.reason == "Variable '$x' is not supported: only $true, $false, $null and $env:NAME can be used."
+    assert err.reason == ("Variable '$x' is not supported: only $true, $false, $null and $env:NAME can be used; "
+                          "from Python, pass the value itself: invoke(\"Verb-Noun ...\", input=value) pipes it in, "
+                          "as $value | Verb-Noun does.")
     assert str(err) == "At column 15: " + err.reason
 
 
