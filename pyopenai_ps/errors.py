@@ -147,9 +147,11 @@ class CommandNotFoundError(PSOpenAIError):
 
     error_id = "CommandNotFoundException"
 
-    def __init__(self, name: str, detail: str | None = None) -> None:
+    def __init__(self, name: str, detail: str | None = None, *, suggestion: str | None = None) -> None:
         self.name = name
         self.detail = detail
+        #: The closest cmdlet name, when one is close.
+        self.suggestion = suggestion
         message = (
             f"The term '{name}' is not recognized as a name of a cmdlet, function, "
             "script file, or executable program. Check the spelling of the name, "
@@ -157,6 +159,8 @@ class CommandNotFoundError(PSOpenAIError):
         )
         if detail:
             message += f" ({detail})"
+        if suggestion:
+            message += f" Did you mean {suggestion}?"
         super().__init__(message)
 
 

@@ -78,6 +78,7 @@ class _Options:
     def __init__(self) -> None:
         self.fmt: str | None = None
         self.properties: list[str] | None = None
+        self.listing = False  #: --list, wherever it stands among the tool options
 
 
 class _Session:
@@ -240,6 +241,20 @@ def main(argv: list[str] | None = None) -> int:
             io.uninstall_all()
 
 
+_TOOL_OPTIONS = ("--format", "--property", "--list")
+
+
+def _tool_option_in(words: list[str]) -> str | None:
+    """The first word that is one of the tool's own options (given after the cmdlet name or line)."""
+    for word in words:
+        if word == "--":
+            return None  # what follows is values
+        name = word.partition("=")[0]
+        if name in _TOOL_OPTIONS:
+            return name
+    return None
+
+
 def _option_value(words: list[str], i: int, option: str, example: str) -> tuple[str, int]:
     """The value of ``--option value`` or ``--option=value`` at ``words[i]``, and the next index."""
     word = words[i]
@@ -264,10 +279,9 @@ def _main(words: list[str]) -> int:
             print(f"{PROG} {__version__}")
             return EXIT_OK
         if word == "--list":
-            from .helpview import list_cmdlets
-
-            list_cmdlets(options.fmt, options.properties)
-            return EXIT_OK
+            options.listing = True
+            i += 1
+            continue
         if word == "--format" or word.startswith("--format="):
             value, i = _option_value(words, i, "--format", "list, table, json or jsonl")
             options.fmt = value.lower()
@@ -283,12 +297,22 @@ def _main(words: list[str]) -> int:
             continue
         if word.lower() in ("-c", "-command", "--command"):
             line = " ".join(words[i + 1:])  # like pwsh -Command, the remaining words make the line
+            misplaced = _tool_option_in(words[i + 1:])
+            if misplaced:
+                raise UsageError(f"tool options such as {misplaced} go before {word}, not after the line.")
             if not line.strip():
                 raise UsageError(f"{word} needs a PowerShell line, e.g. {word} \"Get-ThreadRun -Thread thread_abc\".")
             return _run_line(line, options)
         if word.startswith("-") and word != "-":
             raise UsageError(f"unknown option '{word}' (tool options go before the cmdlet name).")
         break
+    if options.listing:
+        if i < len(words):
+            raise UsageError(f"--list takes no cmdlet name ('{words[i]}'): use help {words[i]} for one cmdlet.")
+        from .helpview import list_cmdlets
+
+        list_cmdlets(options.fmt, options.properties)
+        return EXIT_OK
     if i >= len(words):
         _err(USAGE)
         return EXIT_USAGE
@@ -338,8 +362,9 @@ def _run_command(name: str, words: list[str], options: _Options) -> int:
     except PSOpenAIError as error:  # binding and setup: nothing was sent
         shown = error.name if isinstance(error, CommandNotFoundError) else getattr(error, "command_name", name)
         session.report(error, shown)
-        if getattr(error, "error_id", "") == "PositionalParameterNotFound" and "argument '--" in str(error):
-            _err(f"{PROG}: tool options such as --format go before the cmdlet name.\n")
+        misplaced = _tool_option_in(words)
+        if misplaced:
+            _err(f"{PROG}: tool options such as {misplaced} go before the cmdlet name.\n")
         return EXIT_USAGE
     return session.settings_failure() or session.run(stream, name)
 

@@ -10,6 +10,7 @@ is given (the package's one registry, ``command.REGISTRY``, makes Commands).
 
 from __future__ import annotations
 
+import difflib
 import os
 import threading
 from collections.abc import Callable
@@ -115,7 +116,12 @@ class Registry(Generic[C]):
         error = self._errors.get(key)
         if error is not None:
             raise error
-        raise CommandNotFoundError(name)
+        raise CommandNotFoundError(name, suggestion=self._closest(key))
+
+    def _closest(self, key: str) -> str | None:
+        names = {command.name.lower(): command.name for command in self._commands.values()}
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.8)
+        return names[close[0]] if close else None
 
     def by_function_name(self, name: str) -> C | None:
         self._load_named(lambda stem: function_name_for(stem) == name)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from ..errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    NotFoundError,
     QuotaLimitExceededError,
     RateLimitExceededError,
 )
@@ -125,7 +127,7 @@ class Sender:
             return transport_call(plan.operation.method, url, headers=headers, timeout=settings.timeout,
                                   max_retries=settings.max_retries, on_retry=self._on_retry, body=body,
                                   redactor=self.redact)
-        except (RateLimitExceededError, APIConnectionError) as error:
+        except (RateLimitExceededError, APIConnectionError, NotFoundError) as error:
             self._explained(error)
             raise
         finally:
@@ -168,6 +170,10 @@ def _hint(error: APIError, settings: ClientSettings) -> str | None:
         return f"Rate limits pass: give {how} to retry after the wait the server asks for."
     if isinstance(error, APIConnectionError) and not isinstance(error, APITimeoutError) and not error.connected:
         return f"Check the API base {settings.api_base}: {_base_origin(settings)}."
+    if isinstance(error, NotFoundError) and urlsplit(settings.api_base).path in ("", "/"):
+        base = settings.api_base.rstrip("/")
+        return (f"The API base {base} has no path ({_base_origin(settings)}); OpenAI's API answers under "
+                f"/v1: try {base}/v1.")
     return None
 
 

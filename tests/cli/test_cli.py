@@ -174,6 +174,19 @@ def test_a_tool_option_after_the_cmdlet_gets_a_hint(srv):
     assert "tool options such as --format go before the cmdlet name" in done.stderr
 
 
+def test_a_tool_option_taken_as_a_value_still_gets_the_hint(srv):
+    # '--property' binds nowhere, 'id' would be taken as a positional value: the binding error comes with the hint
+    done = run_main(srv, "Get-Thread", "--property", "id")
+    assert done.returncode == 2
+    assert "tool options such as --property go before the cmdlet name" in done.stderr
+
+
+def test_a_tool_option_after_a_line_is_a_usage_error(srv):
+    done = run_main(srv, "-c", "Get-Thread thread_abc123", "--property", "id")
+    assert done.returncode == 2 and srv.requests == []
+    assert "tool options such as --property go before -c, not after the line" in done.stderr
+
+
 def test_an_api_error_exits_1_with_one_powershell_style_line(srv):
     done = run_main(srv, "Get-ThreadRun", "-Thread", "thread_nope")
     assert done.returncode == 1

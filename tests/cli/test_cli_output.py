@@ -165,12 +165,19 @@ def test_list_shows_each_cmdlets_synopsis(srv):
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
-def test_list_honours_the_format(srv, fmt):
-    done = run_main(srv, "--format", fmt, "--list")
+@pytest.mark.parametrize("format_first", [True, False])
+def test_list_honours_the_format(srv, fmt, format_first):
+    args = ["--format", fmt, "--list"] if format_first else ["--list", "--format", fmt]
+    done = run_main(srv, *args)
     assert done.returncode == 0
     entries = json.loads(done.stdout) if fmt == "json" else json_lines(done.stdout)
     assert {"Name": "Get-Thread", "Synopsis": "Gets a thread."} in entries
     assert len(entries) == len(BUNDLED)
+
+
+def test_list_takes_no_cmdlet_name(srv):
+    done = run_main(srv, "--list", "Get-Thread")
+    assert done.returncode == 2 and "--list takes no cmdlet name" in done.stderr
 
 
 def test_list_as_a_table_and_with_property(srv):

@@ -82,3 +82,12 @@ def test_wrong_types_at_the_front_door_are_package_errors():
         ps.bind(None)
     with pytest.raises(ps.SpecError):
         ps.load_spec(None)
+
+
+@pytest.mark.parametrize("typed, meant", [("Get-ThreadRn", "Get-ThreadRun"), ("get-thred", "Get-Thread"),
+                                          ("Remove-Everything", None)])
+def test_an_unknown_cmdlet_name_suggests_the_closest(typed, meant):
+    with pytest.raises(ps.CommandNotFoundError) as info:
+        ps.get_command(typed)
+    assert info.value.suggestion == meant
+    assert str(info.value).endswith(f"Did you mean {meant}?" if meant else "try again.")

@@ -162,3 +162,21 @@ def test_a_key_in_the_url_tried_is_masked(no_settings):
     error = connection_error(api_base=base, additional_query={"key": KEY})
     assert error.url.startswith(f"{base}/threads/thread_abc123/runs/run_abc123?key=")
     assert KEY not in error.url and KEY not in str(error)
+
+
+# --- 404 from a base without a path ---------------------------------------------------------------
+
+
+def test_a_404_from_a_base_without_a_path_suggests_v1(api, monkeypatch):
+    bare = api.base_url.removesuffix("/v1")
+    monkeypatch.setattr(ps, "OPENAI_API_BASE", bare)
+    with pytest.raises(ps.NotFoundError) as info:
+        ps.get_thread_run("thread_abc123", run_id="run_abc123")
+    assert str(info.value).endswith(f"The API base {bare} has no path (it came from pyopenai_ps.OPENAI_API_BASE); "
+                                    f"OpenAI's API answers under /v1: try {bare}/v1.")
+
+
+def test_a_404_under_v1_gets_no_hint(api):
+    with pytest.raises(ps.NotFoundError) as info:
+        ps.get_thread_run("thread_nope", run_id="run_abc123")
+    assert info.value.hint is None and "has no path" not in str(info.value)
