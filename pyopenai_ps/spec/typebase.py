@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import io
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -111,6 +112,7 @@ _NAMESPACES = {
     "Hashtable": "System.Collections.",
     "PSCustomObject": "System.Management.Automation.",
     "SecureString": "System.Security.",
+    "FileStream": "System.IO.",
 }
 
 
@@ -128,6 +130,8 @@ def dotnet_short_name(value: Any) -> str:
             return name
     if isinstance(value, Mapping):
         return "Hashtable"
+    if isinstance(value, io.IOBase):  # an open file: what .NET calls a stream
+        return "FileStream"
     if hasattr(value, "__dict__") and not callable(value):
         return "PSCustomObject"
     return type(value).__name__

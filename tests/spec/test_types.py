@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import io
 import pickle
 import sys
 from types import SimpleNamespace
@@ -456,6 +457,7 @@ def test_enum_declarations():
         (SimpleNamespace(), "PSCustomObject", "System.Management.Automation.PSCustomObject"),
         (LiteralInt(5, "5y", "SByte"), "SByte", "System.SByte"), (decimal.Decimal(1), "Decimal", "System.Decimal"),
         (datetime.datetime(2024, 1, 1), "DateTime", "System.DateTime"),
+        (io.BytesIO(b"x"), "FileStream", "System.IO.FileStream"),  # an open file reads as a stream, not an object
     ],
 )
 def test_dotnet_names(value, short, full):
