@@ -7,7 +7,8 @@
   rows; after that each row is written as it comes, so memory stays flat however long the
   listing is.  :func:`format_table` is the same for a list held in memory.
 * :func:`select_properties`: the properties ``Select-Object -Property`` would keep (names
-  case-insensitive, ``*`` and ``?`` wildcards), for every view and for JSON.
+  case-insensitive, ``*`` and ``?`` wildcards; a dotted name such as ``response.body.Answer``
+  reads a nested property, as ``$_.response.body.Answer`` would), for every view and for JSON.
 * :func:`json_line`: one object as compact JSON, timestamps as ISO 8601 text.
 
 Nothing here imports the output objects: anything that is a ``Mapping`` is shown by its
@@ -102,7 +103,24 @@ def _value(item: Any, name: str) -> Any:
     if name in item:
         return item[name]
     key = _find_key(item, name)
-    return item[key] if key is not None else None
+    if key is not None:
+        return item[key]
+    return _nested(item, name.split(".")) if "." in name else None
+
+
+def _nested(value: Any, path: list[str]) -> Any:
+    """A dotted name read as PowerShell reads ``$_.a.b``: case-insensitive names, and a list's
+    elements each read in turn (member enumeration; one found value stands alone)."""
+    for i, part in enumerate(path):
+        if isinstance(value, Mapping):
+            key = _find_key(value, part)
+            value = value[key] if key is not None else None
+        elif isinstance(value, (list, tuple)):
+            found = [v for v in (_nested(element, path[i:]) for element in value) if v is not None]
+            return found[0] if len(found) == 1 else (found or None)
+        else:
+            return None
+    return value
 
 
 def select_properties(item: Any, wanted: Sequence[str] | None = None) -> list[tuple[str, Any]]:

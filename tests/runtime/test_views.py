@@ -201,3 +201,12 @@ def test_json_line_with_chosen_properties():
     assert json_line("text", ["value"]) == '{"Value":"text"}'
     assert json_line({"when": datetime(2024, 1, 1, tzinfo=UTC)}) == '{"when":"2024-01-01T00:00:00+00:00"}'
     assert json_line({"text": "Grüße"}) == '{"text":"Grüße"}'
+
+
+def test_a_dotted_property_reads_nested_values_as_powershell_does():
+    line = {"custom_id": "r1", "response": {"Body": {"Answer": ["Four."], "choices": [{"index": 0}, {"index": 1}]}}}
+    assert select_properties(line, ["custom_id", "response.body.answer", "response.body.choices.index",
+                                    "response.nope.x"]) == [
+        ("custom_id", "r1"), ("response.body.answer", ["Four."]), ("response.body.choices.index", [0, 1]),
+        ("response.nope.x", None)]
+    assert json.loads(json_line(line, ["response.body.Answer"])) == {"response.body.Answer": ["Four."]}
