@@ -62,74 +62,75 @@ def _too_large(number: int, what: str, limit: int) -> ResponseFormatError:
                                f"size ({limit} bytes).")
 
 
-def _lines(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
-    """The lines of the stream (CR LF, LF or a lone CR ends one); a part line waits in pieces, so a
-    long line costs linear time, and one longer than ``limit`` is an error."""
+def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, list[bytes], str | None, int]]:
+    """Each complete event as its name and data lines, still bytes (decoded only where needed).
+
+    CR LF, LF and a lone CR end a line.  The start of a line still open waits in pieces, joined
+    once its end comes (linear time however long); a line or an event's data larger than
+    ``limit`` is a ResponseFormatError.  One loop, no generator per chunk: events come a chunk each.
+    """
+    name = b""
+    data: list[bytes] = []
+    size = counted = 0  # the size of the event's data so far, counted at the end of each chunk: of data[:counted]
+    last_id: str | None = None
+    number = 0  # lines so far
     carry: list[bytes] = []  # the start of a line still open, in the pieces it came in
     carried = 0
-    number = 0
     for chunk in chunks:
-        if b"\n" not in chunk and b"\r" not in chunk:
-            if chunk:
+        if carry:  # a line is open: join its pieces only once its end has come
+            if b"\n" not in chunk and b"\r" not in chunk:
                 carry.append(chunk)
                 carried += len(chunk)
                 if carried > limit:
                     raise _too_large(number, "line", limit)
-            continue
-        block = b"".join(carry) + chunk if carry else chunk
-        tail = b""
-        if b"\r" in block:  # CR LF or a lone CR ends a line too
-            if block.endswith(b"\r"):  # half of a CR LF, perhaps: wait for the next chunk
-                block, tail = block[:-1], b"\r"
-            block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        lines = block.split(b"\n")
-        rest = lines.pop() + tail
-        carry, carried = ([rest], len(rest)) if rest else ([], 0)
-        for line in lines:
-            if len(line) > limit:
-                raise _too_large(number, "line", limit)
-            number += 1
-            yield line
-        if carried > limit:
-            raise _too_large(number, "line", limit)
-    # a last line without its line end completes nothing
-
-
-def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, list[bytes], str | None, int]]:
-    """Each complete event as its name and data lines, still bytes (decoded only where needed)."""
-    name = b""
-    data: list[bytes] = []
-    size = 0  # of the event's data so far
-    last_id: str | None = None
-    number = 0
-    for number, line in enumerate(_lines(chunks, limit), 1):
-        if not line:
-            if data:
-                yield name, data, last_id, number
-            name, data, size = b"", [], 0
-            continue
-        if line.startswith(b"data:"):  # the common lines first
-            value = line[6:] if line.startswith(b" ", 5) else line[5:]
-        elif line.startswith(b"event:"):
-            name = line[7:] if line.startswith(b" ", 6) else line[6:]
-            continue
-        elif line.startswith(b":"):  # a comment (servers send them to keep a connection alive)
-            continue
-        else:
-            field, colon, value = line.partition(b":")
-            if colon and value.startswith(b" "):
-                value = value[1:]
-            if field == b"event":
-                name = value
-            elif field == b"id" and b"\0" not in value:
-                last_id = value.decode("utf-8", "replace")
-            if field != b"data":  # "retry" and unknown fields are ignored, as the specification says
                 continue
-        data.append(value)
-        size += len(value) + 1
-        if size > limit:
-            raise _too_large(number - 1, "event", limit)
-    # a last event without its blank line completes nothing
+            block = b"".join(carry) + chunk
+            carry = []
+        else:
+            block = chunk
+        if b"\r" in block:
+            if block.endswith(b"\r"):  # half of a CR LF, perhaps: wait for the next chunk
+                block = block[:-1].replace(b"\r\n", b"\n").replace(b"\r", b"\n") + b"\r"
+            else:
+                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = block.split(b"\n")
+        rest = lines.pop()
+        carried = len(rest)
+        if rest:
+            carry.append(rest)
+        if len(block) > limit and (carried > limit or any(len(line) > limit for line in lines)):
+            raise _too_large(number, "line", limit)
+        for line in lines:
+            number += 1
+            if not line:
+                if data:
+                    yield name, data, last_id, number
+                name, data, size, counted = b"", [], 0, 0
+                continue
+            if line.startswith(b"data:"):  # the common lines first
+                value = line[6:] if line.startswith(b" ", 5) else line[5:]
+            elif line.startswith(b"event:"):
+                name = line[7:] if line.startswith(b" ", 6) else line[6:]
+                continue
+            elif line.startswith(b":"):  # a comment (servers send them to keep a connection alive)
+                continue
+            else:
+                field, colon, value = line.partition(b":")
+                if colon and value.startswith(b" "):
+                    value = value[1:]
+                if field == b"event":
+                    name = value
+                elif field == b"id" and b"\0" not in value:
+                    last_id = value.decode("utf-8", "replace")
+                if field != b"data":  # "retry" and unknown fields are ignored, as the specification says
+                    continue
+            data.append(value)
+        if data:  # an event still open at the end of the chunk: is its data within the limit?
+            size += sum(map(len, data[counted:])) + len(data) - counted
+            counted = len(data)
+            if size > limit:
+                raise _too_large(number - 1, "event", limit)
+    # a last line without its line end, or an event without its blank line, completes nothing
 
 
 def _not_json(event: Event, redact: Callable[[str], str]) -> ResponseFormatError:
