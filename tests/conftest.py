@@ -15,6 +15,20 @@ from pyopenai_ps.spec.load import load_spec_file
 SPECS = Path(__file__).parent / "specs"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory):
+    """The spec cache of this run (and of the processes it starts) in a folder of its own, not the user's."""
+    import os
+
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture(scope="session")
 def gtr() -> Command:
     return pyopenai_ps.get_command("Get-ThreadRun")

@@ -1,8 +1,11 @@
 """A cache of parsed spec files, so a warm start needs no YAML at all.
 
 The cache holds the *parsed data* of a spec that loaded cleanly, as JSON (safe
-to read back, unlike pickle), next to the spec in ``__pycache__`` or, when that
-folder cannot be written, in the user's cache folder.  An entry is used only
+to read back, unlike pickle), in the user's cache folder (``$XDG_CACHE_HOME/pyopenai_ps``,
+else ``~/.cache/pyopenai_ps``), named by the spec's path; only when that folder cannot be
+written, next to the spec in ``__pycache__``.  Not beside the spec first: an installed
+package's folder is pip's to remove, and a file pip did not write would outlive an uninstall
+(leaving a ``pyopenai_ps`` folder that shadows a later editable install).  An entry is used only
 while the hash of the spec file's bytes and the package version match;
 the spec is still checked in full when it is built from the cached data.
 """
@@ -30,8 +33,8 @@ def cache_paths(spec: Path) -> list[Path]:
     resolved = spec.resolve()
     digest = hashlib.sha1(str(resolved).encode("utf-8")).hexdigest()[:16]
     return [
-        resolved.parent / "__pycache__" / f"{resolved.stem}.spec.json",
         _user_cache_dir() / f"{resolved.stem}-{digest}.spec.json",
+        resolved.parent / "__pycache__" / f"{resolved.stem}.spec.json",
     ]
 
 

@@ -319,6 +319,24 @@ class TestCache:
         path.write_text(GOOD.replace("Int32", "Int64"), encoding="utf-8")  # same length edit
         assert load_spec_file(path).parameter("Second").type == "Int64" and len(calls) == 1
 
+    def test_the_entry_goes_to_the_user_cache_folder_not_beside_the_spec(self, tmp_path, monkeypatch):
+        # an installed package's folder is pip's: a file written there would outlive an uninstall
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        specs = tmp_path / "specs"
+        specs.mkdir()
+        load_spec_file(write(specs, GOOD))
+        assert not (specs / "__pycache__").exists()
+        entries = [entry.name for entry in (tmp_path / "cache" / "pyopenai_ps").iterdir()]
+        assert len(entries) == 1 and entries[0].startswith("Test-Thing-") and entries[0].endswith(".spec.json")
+
+    def test_beside_the_spec_only_when_the_user_cache_cannot_be_written(self, tmp_path, monkeypatch):
+        blocked = tmp_path / "not-a-folder"
+        blocked.write_text("a file where the cache folder would be")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+        path = write(tmp_path, GOOD)
+        load_spec_file(path)
+        assert (tmp_path / "__pycache__" / "Test-Thing.spec.json").exists()
+
     def test_a_broken_spec_is_never_cached(self, tmp_path):
         from pyopenai_ps.spec import cache as speccache
 
