@@ -14,6 +14,7 @@ import json
 import os
 import select
 import subprocess
+import threading
 import sys
 import time
 from pathlib import Path
@@ -166,11 +167,17 @@ def run_on_terminal(args: list[str], env: dict[str, str], *, stderr_pipe: bool =
 
 
 def read_line(stream, timeout: float) -> str:
-    """One line from a pipe, or an AssertionError after ``timeout`` seconds."""
-    ready, _, _ = select.select([stream], [], [], timeout)
-    if not ready:
+    """One line from a pipe, or an AssertionError after ``timeout`` seconds.
+
+    Read in a helper thread, not after select(): select() sees only the pipe, not lines already
+    in the reader's buffer, and would wait for more although a line is at hand."""
+    got: list = []
+    reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not got:
         raise AssertionError(f"no line within {timeout} s")
-    return stream.readline()
+    return got[0]
 
 
 @pytest.fixture(scope="module")

@@ -185,7 +185,6 @@ def test_objects_are_written_as_they_arrive(srv):
         srv.sleep = slept
         proc.kill()
         proc.wait()
-        proc.wait()
         proc.stdout.close()
 
 
