@@ -96,15 +96,15 @@ class Call:
     read), the retry policy asked in between, the overall retry deadline kept (measured with the
     transport's clock, sleeps included)."""
 
-    __slots__ = ("transport", "method", "url", "shown_url", "headers", "timeout", "timeout_obj", "body",
+    __slots__ = ("transport", "method", "url", "checked_url", "_shown_url", "headers", "timeout", "timeout_obj", "body",
                  "body_at", "resendable", "redactor", "origin", "target", "started", "sent")
 
     def __init__(self, transport: CallSettings, method: str, url: str, headers: Mapping[str, str | SecureString],
                  timeout: float | None, body: Any, redactor: Redactor | None) -> None:
         self.transport, self.method, self.url, self.headers = transport, method, url, headers
         self.body, self.redactor = body, redactor
-        # what messages and logs quote of the URL: its query may carry a key (-AdditionalQuery)
-        self.shown_url = self._redactor(lazy=True).text(check_url(url))
+        self.checked_url = check_url(url)  # refused here, before anything is sent
+        self._shown_url: str | None = None
         self.timeout, self.timeout_obj = timeout, timeout_for(timeout)
         self.body_at = _body_start(body)
         #: bytes can always be sent again; a file-like body only when it could tell where it starts
@@ -112,6 +112,13 @@ class Call:
         self.origin, self.target = split_origin(url)
         self.started = transport.clock()
         self.sent = False
+
+    @property
+    def shown_url(self) -> str:
+        """What messages and logs quote of the URL, redacted (its query may carry a key); made when first needed."""
+        if self._shown_url is None:
+            self._shown_url = self._redactor(lazy=True).text(self.checked_url)
+        return self._shown_url
 
     def run(self, policy: RetryPolicy) -> HTTPResult:
         """The call made: its 2xx answer, read whole."""
@@ -147,7 +154,8 @@ class Call:
             policy = retry
 
     def _log(self, status: int, elapsed: float, attempts: int) -> None:
-        log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> %d in %.3f s (%d attempt(s))", self.method, self.shown_url, status, elapsed, attempts)
 
     def _request_id(self, answer: Answer) -> str | None:
         request_id = answer.headers.get("x-request-id")
