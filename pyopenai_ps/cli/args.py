@@ -46,14 +46,19 @@ def words_to_arguments(words: list[str]) -> list[Any]:
 
 
 def lists_for_collections(command: Any, arguments: list[Any]) -> list[Any]:
-    """A word with commas given to a collection parameter (``-FileId a,b`` or ``-FileId:a,b``) as
-    the list PowerShell reads from a bare ``a,b``; other words stay one value each."""
+    """A word with commas and no spaces given to a list-of-strings parameter (``-FileId a,b`` or
+    ``-FileId:a,b``) as the list PowerShell reads from a bare ``a,b``; other words stay one value each.
+
+    The shell has removed any quotes, so the rule is narrow: ids and statuses come as ``a,b``,
+    while text with a comma nearly always has a space too (``-Message 'Hello, world'``), and an
+    ``Object[]`` parameter (messages, tools) never splits a word."""
     out: list[Any] = []
     waiting = False  # the previous token names a collection parameter and awaits its value
     for item in arguments:
         if isinstance(item, ParameterToken):
             param = _parameter(command, item.name) if item.name != "?" else None
-            collection = param is not None and param.type.element is not None
+            element = param.type.element if param is not None else None
+            collection = element is not None and element.is_string
             waiting = collection and item.argument is NO_ARGUMENT
             if collection and isinstance(item.argument, str):
                 item = ParameterToken(item.name, _comma_list(item.argument))
@@ -66,8 +71,10 @@ def lists_for_collections(command: Any, arguments: list[Any]) -> list[Any]:
 
 
 def _comma_list(word: str) -> Any:
-    parts = [part.strip() for part in word.split(",")]
-    return parts if len(parts) > 1 and all(parts) else word  # 'a,,b' stays as given, for the binder to judge
+    if "," not in word or any(c.isspace() for c in word):
+        return word
+    parts = word.split(",")
+    return parts if all(parts) else word  # 'a,,b' stays as given, for the binder to judge
 
 
 def _colon_value(text: str) -> Any:

@@ -11,8 +11,8 @@ The shell has already split the words: a word starting with ``-`` and a letter
 names a parameter (``-Name:value`` reads the value as a PowerShell literal
 when it is ``$true``/``$false``/``$null``, a number or quoted), ``--`` ends the
 parameters, a word starting with ``@{`` or ``@(`` is that literal, a word with commas
-given to a collection parameter is a list, and every other word is one string
-value the binder converts.
+and no spaces given to a ``String[]`` parameter is a list, and every other word is
+one string value the binder converts.
 
 Output is PowerShell's list view on a terminal and JSON Lines otherwise; bytes (a file's
 content) are written as they are.  Exit

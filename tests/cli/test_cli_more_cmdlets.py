@@ -80,12 +80,23 @@ def _last_body(srv) -> dict:
     return json.loads(srv.requests[-1].body)
 
 
-@pytest.mark.parametrize("words", [["-FileId", "file-abc123,file-abc456"], ["-FileId:file-abc123,file-abc456"],
-                                   ["-FileId", "file-abc123, file-abc456"]])
+@pytest.mark.parametrize("words", [["-FileId", "file-abc123,file-abc456"], ["-FileId:file-abc123,file-abc456"]])
 def test_a_comma_word_given_to_a_collection_parameter_is_a_list(srv, words):
     done = run_main(srv, "Start-VectorStoreFileBatch", "vs_abc123", *words)
     assert done.returncode == 0, done.stderr
     assert _last_body(srv)["file_ids"] == ["file-abc123", "file-abc456"]
+
+
+def test_a_comma_word_with_a_space_stays_one_value(srv):
+    done = run_main(srv, "Start-VectorStoreFileBatch", "vs_abc123", "-FileId", "file-abc123, file-abc456")
+    assert _last_body(srv)["file_ids"] == ["file-abc123, file-abc456"]  # one (unknown) id, as the shell gave it
+    assert done.returncode == 1
+
+
+def test_a_message_list_parameter_never_splits_a_word(srv):
+    done = run_main(srv, "New-Thread", "-Messages", "Hi,there")  # Object[]: a message may hold commas
+    assert done.returncode == 0, done.stderr
+    assert [m["content"] for m in _last_body(srv)["messages"]] == ["Hi,there"]
 
 
 def test_a_comma_word_given_to_a_plain_string_stays_one_value(srv):
