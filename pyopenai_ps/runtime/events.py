@@ -62,22 +62,41 @@ def _too_large(number: int, what: str, limit: int) -> ResponseFormatError:
                                f"size ({limit} bytes).")
 
 
-def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, list[bytes], str | None, int]]:
-    """Each complete event as its name and data lines, still bytes (decoded only where needed).
+def _long_line(lines: list[bytes], rest: bytes, number: int, limit: int) -> ResponseFormatError:
+    """The error for the first line of a block (or its open rest) longer than ``limit``."""
+    for index, line in enumerate(lines):
+        if len(line) > limit:
+            return _too_large(number + index, "line", limit)
+    return _too_large(number + len(lines), "line", limit)
 
-    CR LF, LF and a lone CR end a line.  The start of a line still open waits in pieces, joined
-    once its end comes (linear time however long); a line or an event's data larger than
-    ``limit`` is a ResponseFormatError.  One loop, no generator per chunk: events come a chunk each.
-    """
+
+def _field(line: bytes) -> tuple[bytes, bytes]:
+    """A line's field name and value (one space after the colon dropped, as the specification says)."""
+    field, colon, value = line.partition(b":")
+    return field, value[1:] if colon and value.startswith(b" ") else value
+
+
+def _data_size(data: list[bytes]) -> int:
+    return sum(map(len, data)) + len(data)  # each data line and the line break that joins it
+
+
+def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, list[bytes], str | None, int]]:
+    """Each complete event as its name and data lines, still bytes.  An open line waits in pieces,
+    joined once its end comes (linear time); a line or an event's data over ``limit`` is a
+    ResponseFormatError.  One loop, no generator per chunk: events come a chunk each."""
     name = b""
     data: list[bytes] = []
-    size = counted = 0  # the size of the event's data so far, counted at the end of each chunk: of data[:counted]
+    size = counted = 0  # the size of data[:counted], the event's lines of earlier chunks
     last_id: str | None = None
     number = 0  # lines so far
     carry: list[bytes] = []  # the start of a line still open, in the pieces it came in
     carried = 0
+    half_crlf = False  # the last chunk ended with a CR, which ended its line: an LF starting this one is its other half
     for chunk in chunks:
-        if carry:  # a line is open: join its pieces only once its end has come
+        if half_crlf and chunk:
+            half_crlf, chunk = False, chunk[1:] if chunk.startswith(b"\n") else chunk
+        block = chunk
+        if carry:  # a line is open: its pieces are joined only once its end comes
             if b"\n" not in chunk and b"\r" not in chunk:
                 carry.append(chunk)
                 carried += len(chunk)
@@ -86,47 +105,38 @@ def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, li
                 continue
             block = b"".join(carry) + chunk
             carry = []
-        else:
-            block = chunk
         if b"\r" in block:
-            if block.endswith(b"\r"):  # half of a CR LF, perhaps: wait for the next chunk
-                block = block[:-1].replace(b"\r\n", b"\n").replace(b"\r", b"\n") + b"\r"
-            else:
-                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            half_crlf = block.endswith(b"\r")
+            block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = block.split(b"\n")
-        rest = lines.pop()
-        carried = len(rest)
-        if rest:
+        if rest := lines.pop():
             carry.append(rest)
+        carried = len(rest)
         if len(block) > limit and (carried > limit or any(len(line) > limit for line in lines)):
-            raise _too_large(number, "line", limit)
+            raise _long_line(lines, rest, number, limit)
         for line in lines:
             number += 1
             if not line:
                 if data:
+                    if size + len(block) > limit and _data_size(data) > limit:  # only a large chunk can tell
+                        raise _too_large(number - 1, "event", limit)
                     yield name, data, last_id, number
                 name, data, size, counted = b"", [], 0, 0
-                continue
-            if line.startswith(b"data:"):  # the common lines first
-                value = line[6:] if line.startswith(b" ", 5) else line[5:]
+            elif line.startswith(b"data:"):  # the common lines first
+                data.append(line[6:] if line.startswith(b" ", 5) else line[5:])
             elif line.startswith(b"event:"):
                 name = line[7:] if line.startswith(b" ", 6) else line[6:]
-                continue
-            elif line.startswith(b":"):  # a comment (servers send them to keep a connection alive)
-                continue
-            else:
-                field, colon, value = line.partition(b":")
-                if colon and value.startswith(b" "):
-                    value = value[1:]
-                if field == b"event":
+            elif not line.startswith(b":"):  # else a comment (servers send them to keep a connection alive)
+                field, value = _field(line)
+                if field == b"data":
+                    data.append(value)
+                elif field == b"event":
                     name = value
                 elif field == b"id" and b"\0" not in value:
                     last_id = value.decode("utf-8", "replace")
-                if field != b"data":  # "retry" and unknown fields are ignored, as the specification says
-                    continue
-            data.append(value)
-        if data:  # an event still open at the end of the chunk: is its data within the limit?
-            size += sum(map(len, data[counted:])) + len(data) - counted
+                # "retry" and unknown fields are ignored, as the specification says
+        if data:  # an event still open at the end of the chunk: is its data within the limit so far?
+            size += _data_size(data[counted:])
             counted = len(data)
             if size > limit:
                 raise _too_large(number - 1, "event", limit)
@@ -134,9 +144,10 @@ def _raw_events(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, li
 
 
 def _not_json(event: Event, redact: Callable[[str], str]) -> ResponseFormatError:
-    shown = event.data if len(event.data) <= 80 else event.data[:77] + "..."
+    shown = redact(event.data)  # before it is cut: a cut key would no longer be found
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
     return ResponseFormatError(
-        f"The event '{event.event}' ending on line {event.line} of the stream is not JSON: {redact(shown)!r}.")
+        f"The event '{event.event}' ending on line {event.line} of the stream is not JSON: {shown!r}.")
 
 
 def _error(event: Event, redact: Callable[[str], str]) -> StreamError:
@@ -211,7 +222,8 @@ def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False, limi
         try:
             value = take(loads(data[0] if len(data) == 1 else b"\n".join(data)))
         except ValueError:
-            raise _not_json(Event(name.decode("utf-8", "replace") or "message", _text(data), last_id, number), redact) from None
+            event = Event(name.decode("utf-8", "replace") or "message", _text(data), last_id, number)
+            raise _not_json(event, redact) from None
         if value is not None:
             yield TextPiece(value) if type(value) is str else value
     raise APIConnectionError("The event stream ended before it was complete (no [DONE]).")

@@ -230,3 +230,14 @@ def test_a_url_quoted_by_a_format_error_has_its_query_redacted():
             ps.get_assistant("asst_abc", api_key=KEY, api_base=server.base_url, additional_query={"k": KEY})
     assert "?k=sk-pro" in str(info.value)
     assert_hidden(str(info.value), KEY)
+
+
+@pytest.mark.parametrize("padding", [30, 40, 50, 60])
+def test_an_event_quoted_by_its_error_is_redacted_before_it_is_cut(padding):
+    stream = b"event: thread.message.delta\ndata: not json " + b"y" * padding + AZURE_KEY.encode() + b"\n\n"
+    with RawServer(lambda n, head: [_events(stream), CLOSE]) as server:
+        with pytest.raises(ResponseFormatError, match="is not JSON") as info:
+            list(ps.get_command("Start-ThreadRun").stream(thread_id="thread_abc", assistant="asst_abc", stream=True,
+                                                          api_key=AZURE_KEY, api_base=server.base_url))
+    assert "..." in str(info.value) or padding < 40  # the quote was cut where the key stood
+    assert_hidden(str(info.value), AZURE_KEY)

@@ -361,3 +361,21 @@ class TestEventSizes:
             with pytest.raises(ps.ResponseFormatError, match=r"maximum answer size \(64 bytes\)"):
                 list(ps.get_command("Start-ThreadRun").stream(thread_id="thread_abc", assistant="asst_abc",
                                                               stream=True, api_key="sk-test", api_base=server.base_url))
+
+    def test_a_line_too_large_is_named_by_its_own_line_number(self):
+        with pytest.raises(ps.ResponseFormatError, match="line at line 5 is larger"):
+            list(select([b"data: a\n\ndata: b\n\ndata: " + b"x" * 50 + b"\n\n"], self.SPEC, limit=40))
+
+    def test_an_event_within_one_chunk_is_bounded_too(self):
+        with pytest.raises(ps.ResponseFormatError, match="event at line 6 is larger"):  # the blank line ending it
+            list(select([b"data: 0123456789\n" * 5 + b"\n"], self.SPEC, limit=40))
+
+
+@pytest.mark.parametrize("chunks", [
+    [b'data: {"v": "a"}\r\rdata: [DONE]\r\r'],                 # lone CRs, the stream's last byte a CR
+    [b'data: {"v": "a"}\r', b"\r", b"data: [DONE]\r", b"\r"],  # each CR ending its chunk
+    [b'data: {"v": "a"}\r', b"\n\r", b"\ndata: [DONE]\r\n\r\n"],  # CR LF split between chunks
+    [b'data: {"v": "a"}\r', b"", b"\n\r\n", b"data: [DONE]\n\n"],  # an empty chunk between the halves
+])
+def test_every_line_ending_completes_events_at_once(chunks):
+    assert list(select(chunks, EventsSpec(events=(), path=("v",)))) == ["a"]
