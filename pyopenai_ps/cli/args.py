@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any
 
-from ..errors import ParameterBindingError, UsageError
+from ..errors import ParameterBindingError, PSOpenAIError, UsageError
 from ..pslang.parser import NO_ARGUMENT, ParameterToken, parse_value
 
 __all__ = ["UsageError", "words_to_arguments", "lists_for_collections", "switch_given", "secrets_in", "has_help_token", "wants_stdin", "isatty",
@@ -41,8 +41,22 @@ def words_to_arguments(words: list[str]) -> list[Any]:
                     i += 1
                 arguments.append(ParameterToken(name, _colon_value(text)))
                 continue
-        arguments.append(parse_value(word) if word.startswith(("@{", "@(")) else word)
+        arguments.append(_literal_or_word(word) if parameters and word.startswith(("@{", "@(")) else word)
     return arguments
+
+
+class _ShellWord(str):
+    """A value the shell gave as it was typed (its quotes, if any, already removed): a list may be read from it."""
+
+    __slots__ = ()
+
+
+def _literal_or_word(word: str) -> Any:
+    """``@{...}`` or ``@(...)``: the literal, when the word is one; else the word as typed (``@(Joe) said hi``)."""
+    try:
+        return parse_value(word)
+    except PSOpenAIError:
+        return word
 
 
 def lists_for_collections(command: Any, arguments: list[Any]) -> list[Any]:
@@ -60,8 +74,8 @@ def lists_for_collections(command: Any, arguments: list[Any]) -> list[Any]:
             element = param.type.element if param is not None else None
             collection = element is not None and element.is_string
             waiting = collection and item.argument is NO_ARGUMENT
-            if collection and isinstance(item.argument, str):
-                item = ParameterToken(item.name, _comma_list(item.argument))
+            if isinstance(item.argument, _ShellWord):  # -Name:a,b (a quoted -Name:'a,b' stays one value)
+                item = ParameterToken(item.name, _comma_list(item.argument) if collection else str(item.argument))
         elif waiting:
             waiting = False
             if isinstance(item, str):
@@ -72,25 +86,28 @@ def lists_for_collections(command: Any, arguments: list[Any]) -> list[Any]:
 
 def _comma_list(word: str) -> Any:
     if "," not in word or any(c.isspace() for c in word):
-        return word
+        return str(word)
     parts = word.split(",")
-    return parts if all(parts) else word  # 'a,,b' stays as given, for the binder to judge
+    return parts if all(parts) else str(word)  # 'a,,b' stays as given, for the binder to judge
 
 
 def _colon_value(text: str) -> Any:
     """``-Name:value``: a PowerShell literal when it clearly is one, else the string."""
     if not text:
         return text  # '-Limit: ""': an empty string, for the binder to judge
-    if text.lower() in _LITERAL_WORDS or text[0] in "'\"\u2018\u2019\u201c\u201d" or text.startswith(("@{", "@(")):
+    if text.startswith(("@{", "@(")):
+        value = _literal_or_word(text)
+        return _ShellWord(value) if value is text else value
+    if text.lower() in _LITERAL_WORDS or text[0] in "'\"\u2018\u2019\u201c\u201d":
         return parse_value(text)  # a malformed one is a LineSyntaxError: a usage error
     if text[0] in "0123456789+-.":
         try:
             value = parse_value(text)
         except Exception:
-            return text
+            return _ShellWord(text)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
-    return text
+    return _ShellWord(text)
 
 
 def _parameter(command: Any, token: str) -> Any:

@@ -273,6 +273,8 @@ def _main(words: list[str]) -> int:
         if word in ("-h", "--help", "-?", "/?"):
             print(USAGE, end="")
             return EXIT_OK
+        if options.listing and (word == "--version" or word.lower() in ("-c", "-command", "--command")):
+            raise UsageError(f"--list cannot be combined with {word}.")
         if word == "--version":
             from .._version import __version__
 

@@ -34,7 +34,7 @@ def _mode_for(path: str) -> int:
     """The permissions the written file gets: those of the file it replaces, else what the umask
     gives a new file (as ``open(path, "wb")`` would)."""
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777  # never setuid, setgid or sticky on downloaded bytes
     except OSError:
         return 0o666 & ~_umask()
 

@@ -173,7 +173,7 @@ def _hint(error: APIError, settings: ClientSettings) -> str | None:
     if isinstance(error, NotFoundError) and urlsplit(settings.api_base).path in ("", "/"):
         base = settings.api_base.rstrip("/")
         return (f"The API base {base} has no path ({_base_origin(settings)}); OpenAI's API answers under "
-                f"/v1: try {base}/v1.")
+                f"/v1: if the address itself was not found, try {base}/v1.")
     return None
 
 

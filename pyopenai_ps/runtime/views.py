@@ -116,7 +116,13 @@ def _nested(value: Any, path: list[str]) -> Any:
             key = _find_key(value, part)
             value = value[key] if key is not None else None
         elif isinstance(value, (list, tuple)):
-            found = [v for v in (_nested(element, path[i:]) for element in value) if v is not None]
+            found: list[Any] = []
+            for element in value:  # each element's value; a list of them adds its items, as PowerShell flattens
+                got = _nested(element, path[i:])
+                if isinstance(got, (list, tuple)):
+                    found.extend(got)
+                elif got is not None:
+                    found.append(got)
             return found[0] if len(found) == 1 else (found or None)
         else:
             return None

@@ -23,8 +23,15 @@ from .._version import __version__
 __all__ = ["read_cached", "write_cached", "cache_paths"]
 
 
-def _user_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+def _user_cache_dir() -> Path | None:
+    """The user's cache folder, or None when there is none to trust (a relative XDG_CACHE_HOME is
+    ignored, as the XDG specification says; no home folder would make ``~`` a folder here)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "pyopenai_ps"
 
 
@@ -32,10 +39,9 @@ def cache_paths(spec: Path) -> list[Path]:
     """Where the cache entry of a spec may be, in the order they are tried."""
     resolved = spec.resolve()
     digest = hashlib.sha1(str(resolved).encode("utf-8")).hexdigest()[:16]
-    return [
-        _user_cache_dir() / f"{resolved.stem}-{digest}.spec.json",
-        resolved.parent / "__pycache__" / f"{resolved.stem}.spec.json",
-    ]
+    user = _user_cache_dir()
+    beside = resolved.parent / "__pycache__" / f"{resolved.stem}.spec.json"
+    return [user / f"{resolved.stem}-{digest}.spec.json", beside] if user is not None else [beside]
 
 
 def _stamp(spec: Path) -> dict[str, Any] | None:

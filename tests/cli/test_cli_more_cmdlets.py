@@ -110,3 +110,21 @@ def test_a_hashtable_word_is_a_hashtable_in_both_forms(srv, words):
     done = run_main(srv, "New-Thread", *words)
     assert done.returncode == 0, done.stderr
     assert _last_body(srv)["metadata"] == {"a": "x"}
+
+
+def test_a_quoted_colon_value_stays_one_value(srv):
+    done = run_main(srv, "Start-VectorStoreFileBatch", "vs_abc123", "-FileId:'file-abc123,file-abc456'")
+    assert _last_body(srv)["file_ids"] == ["file-abc123,file-abc456"] and done.returncode == 1
+
+
+@pytest.mark.parametrize("words", [["-Message", "@(Joe) said hi"], ["-Message:@(Joe) said hi"]])
+def test_a_word_that_only_starts_like_a_literal_is_sent_as_typed(srv, words):
+    done = run_main(srv, "Add-ThreadMessage", "-Thread", "thread_abc123", *words)
+    assert done.returncode == 0, done.stderr
+    assert "@(Joe) said hi" in json.dumps(_last_body(srv))
+
+
+def test_after_a_double_dash_an_at_word_is_a_plain_value(srv):
+    done = run_main(srv, "Add-ThreadMessage", "-Thread", "thread_abc123", "-Message", "--", "@{a=1}")
+    assert done.returncode == 0, done.stderr
+    assert "@{a=1}" in json.dumps(_last_body(srv))

@@ -180,6 +180,13 @@ def test_list_takes_no_cmdlet_name(srv):
     assert done.returncode == 2 and "--list takes no cmdlet name" in done.stderr
 
 
+@pytest.mark.parametrize("other", [["--version"], ["-c", "Get-Thread thread_abc123"]])
+def test_list_is_not_combined_with_a_line_or_the_version(srv, other):
+    done = run_main(srv, "--list", *other)
+    assert done.returncode == 2 and f"--list cannot be combined with {other[0]}" in done.stderr
+    assert srv.requests == [] and done.stdout == ""
+
+
 def test_list_as_a_table_and_with_property(srv):
     done = run_main(srv, "--format", "table", "--property", "Name", "--list")
     assert done.stdout.splitlines()[:3] == ["Name", "----", BUNDLED[0]]

@@ -369,3 +369,10 @@ class TestOutFilePermissions:
         target.chmod(0o604)
         ps.get_openai_file_content("file-abc456", out_file=str(target))
         assert target.read_bytes() == FAQ and target.stat().st_mode & 0o777 == 0o604
+
+    def test_special_bits_of_a_replaced_file_are_not_copied(self, api, tmp_path):
+        target = tmp_path / "faq.md"
+        target.write_bytes(b"old")
+        target.chmod(0o4755)  # setuid on the file being replaced
+        ps.get_openai_file_content("file-abc456", out_file=str(target))
+        assert target.stat().st_mode & 0o7777 == 0o755

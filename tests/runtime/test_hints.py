@@ -173,7 +173,7 @@ def test_a_404_from_a_base_without_a_path_suggests_v1(api, monkeypatch):
     with pytest.raises(ps.NotFoundError) as info:
         ps.get_thread_run("thread_abc123", run_id="run_abc123")
     assert str(info.value).endswith(f"The API base {bare} has no path (it came from pyopenai_ps.OPENAI_API_BASE); "
-                                    f"OpenAI's API answers under /v1: try {bare}/v1.")
+                                    f"OpenAI's API answers under /v1: if the address itself was not found, try {bare}/v1.")
 
 
 def test_a_404_under_v1_gets_no_hint(api):

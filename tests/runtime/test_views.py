@@ -210,3 +210,5 @@ def test_a_dotted_property_reads_nested_values_as_powershell_does():
         ("custom_id", "r1"), ("response.body.answer", ["Four."]), ("response.body.choices.index", [0, 1]),
         ("response.nope.x", None)]
     assert json.loads(json_line(line, ["response.body.Answer"])) == {"response.body.Answer": ["Four."]}
+    nested = {"a": [{"b": [1, 2]}, {"b": [3]}, {"c": 4}]}
+    assert select_properties(nested, ["a.b"]) == [("a.b", [1, 2, 3])]  # flattened, as $_.a.b gives 1,2,3

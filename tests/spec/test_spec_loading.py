@@ -337,6 +337,18 @@ class TestCache:
         load_spec_file(path)
         assert (tmp_path / "__pycache__" / "Test-Thing.spec.json").exists()
 
+    @pytest.mark.parametrize("xdg", ["relative/cache", ""])
+    def test_no_cache_folder_is_made_relative_to_the_current_folder(self, tmp_path, monkeypatch, xdg):
+        from pyopenai_ps.spec import cache as speccache
+
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+        monkeypatch.setenv("HOME", "")  # no home folder: expanduser gives "~" back
+        monkeypatch.setattr(speccache.os.path, "expanduser", lambda path: path)
+        spec = tmp_path / "specs" / "Test-Thing.yaml"
+        assert all(path.is_absolute() for path in speccache.cache_paths(spec))
+        assert speccache.cache_paths(spec)[0].parent.name == "__pycache__"
+
     def test_a_broken_spec_is_never_cached(self, tmp_path):
         from pyopenai_ps.spec import cache as speccache
 
