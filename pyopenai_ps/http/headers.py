@@ -21,6 +21,9 @@ TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: header na
 #: Headers whose values are credentials.
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key"})
 _FORBIDDEN_CHARS = re.compile("[\r\n\x00]")
+#: Header names every request carries, known to be tokens: checked without the pattern.
+_USUAL_NAMES = frozenset({"Authorization", "User-Agent", "OpenAI-Beta", "OpenAI-Organization", "Content-Type",
+                          "Content-Length", "Accept", "Accept-Encoding", "OpenAI-Debug"})
 _WIDE_CHARS = re.compile("[^\x00-\xff]")
 
 
@@ -65,7 +68,7 @@ def checked_headers(headers: Mapping[Any, Any]) -> dict[str, str | SecureString]
     out: dict[str, str | SecureString] = {}
     seen: set[str] = set()
     for name, value in headers.items():
-        if not isinstance(name, str) or not TOKEN.fullmatch(name):
+        if name not in _USUAL_NAMES and (not isinstance(name, str) or not TOKEN.fullmatch(name)):
             shown = _name_for_message(name) if isinstance(name, str) else type(name).__name__
             raise ConfigurationError(f"The header name '{shown}' is not a valid HTTP header name; "
                                      "nothing was sent.", setting="headers")
@@ -74,7 +77,7 @@ def checked_headers(headers: Mapping[Any, Any]) -> dict[str, str | SecureString]
             raise ConfigurationError(f"The header '{name}' is given more than once; nothing was sent.",
                                      setting=name)
         seen.add(lowered)
-        if type(value) is str and value.isascii() and not _FORBIDDEN_CHARS.search(value):
+        if type(value) is str and value.isascii() and "\r" not in value and "\n" not in value and "\0" not in value:
             out[name] = value  # the usual case, checked inline
         else:
             out[name] = _checked_value(name, value)

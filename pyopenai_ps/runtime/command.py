@@ -96,9 +96,7 @@ class Command:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run the cmdlet: one object for a set that fetches one, else a list."""
-        from .invocation import call_command
-
-        return call_command(self, args, kwargs, lookup=REGISTRY.get)
+        return _executor().call_command(self, args, kwargs, lookup=REGISTRY.get)
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         """Bind now; yield output objects lazily, fetching each page only when needed."""
@@ -115,3 +113,17 @@ class Command:
 
 #: The package's cmdlets: the bundled specs, and those loaded with ``pyopenai_ps.load_spec``.
 REGISTRY: Registry[Command] = Registry(factory=Command)
+
+
+_EXECUTOR: Any = None
+
+
+def _executor() -> Any:
+    """The invocation module, imported on the first run (binding alone never loads it); kept, because
+    an import statement on every call costs about a microsecond."""
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        from . import invocation
+
+        _EXECUTOR = invocation
+    return _EXECUTOR

@@ -277,7 +277,7 @@ def _check_connection(spec: CmdletSpec, settings: ClientSettings) -> None:
 
 # --- the recent-call cache ------------------------------------------------------------------------
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _frozen(value: Any) -> Any:
@@ -304,11 +304,19 @@ class RecentCalls:
 
     @staticmethod
     def key(command: CommandLike, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        positional = tuple(_frozen(a) for a in args)
-        named = tuple((name, _frozen(v)) for name, v in kwargs.items())
-        if None in positional or any(frozen is None for _, frozen in named):
-            return None
-        return (command, positional, named)
+        parts: list[Any] = [command]
+        for value in args:
+            frozen = (type(value), value) if type(value) in _SCALARS else _frozen(value)
+            if frozen is None:
+                return None
+            parts.append(frozen)
+        parts.append(len(args))  # where the positional part ends
+        for name, value in kwargs.items():
+            frozen = (type(value), value) if type(value) in _SCALARS else _frozen(value)
+            if frozen is None:
+                return None
+            parts.append((name, frozen))
+        return tuple(parts)
 
     def get(self, key: tuple[Any, ...]) -> tuple[Invocation, PreparedCall] | None:
         with self._lock:
