@@ -20,7 +20,9 @@ const [modules, documentPath, schemaName, bodiesPath] = process.argv.slice(2);
 const yaml = require(modules + '/js-yaml');
 const Ajv = require(modules + '/ajv').default;
 const fs = require('fs');
-const doc = yaml.load(fs.readFileSync(documentPath, 'utf8'));
+// Safe loading only: js-yaml 3 (what the pinned Prism 5.16.0 carries) reads tags such as !!js/function
+// with its plain loader; its safeLoad does not. (js-yaml 4 dropped safeLoad: an upgrade fails here, loudly.)
+const doc = yaml.safeLoad(fs.readFileSync(documentPath, 'utf8'));
 function openapiNullable(node) {
   if (Array.isArray(node)) { node.forEach(openapiNullable); return; }
   if (!node || typeof node !== 'object') return;
