@@ -21,7 +21,6 @@ __all__ = ["Runner", "run_steps", "with_derived"]
 
 #: Runs a cmdlet by name with keyword arguments; yields its output.
 Runner = Callable[[str, Mapping[str, Any]], Iterator[Any]]
-#: ``{field}`` in a step's message.
 
 
 def _arguments(step: Step, context: Context) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from ..errors import APIConnectionError, ResponseFormatError, StreamError
+from ..http.transport import MAX_ANSWER_BYTES
 from ..spec.flow import EventsSpec
 from .values import dig
 
@@ -47,11 +48,7 @@ def _text(parts: list[bytes]) -> str:
     return (parts[0] if len(parts) == 1 else b"\n".join(parts)).decode("utf-8", "replace")
 
 
-#: The most bytes one line or one event of a stream may have, unless the caller says otherwise.
-MAX_EVENT_BYTES = 64 * 1024 * 1024
-
-
-def read_events(chunks: Iterable[bytes], limit: int = MAX_EVENT_BYTES) -> Iterator[Event]:
+def read_events(chunks: Iterable[bytes], limit: int = MAX_ANSWER_BYTES) -> Iterator[Event]:
     """Each complete event of the stream, as soon as its blank line arrives."""
     for name, data, last_id, number in _raw_events(chunks, limit):
         yield Event(name.decode("utf-8", "replace") or "message", _text(data), last_id, number)
@@ -200,7 +197,7 @@ def _loads(raw: bytes) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False, limit: int = MAX_EVENT_BYTES,
+def select(chunks: Iterable[bytes], spec: EventsSpec, *, raw: bool = False, limit: int = MAX_ANSWER_BYTES,
            redact: Callable[[str], str] = _unchanged) -> Iterator[Any]:
     """What the spec selects from each event, as each arrives; raw: each data payload as text.
 

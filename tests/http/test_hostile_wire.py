@@ -274,3 +274,22 @@ def test_a_forked_child_gets_guarded_connections_of_its_own():
         assert get_run(server, "run_1").id == "run_1"
         connections = [c for c, _ in server.requests]
     assert connections[0] == connections[2] != connections[1]  # the child opened its own
+
+
+def test_the_pool_manager_keeps_every_pool_the_transport_holds():
+    # one bound for the pools, MAX_ORIGINS: urllib3's manager, left at its default of 16, forgot the elder
+    # pools a transport still held and used (two maps of the same pools, bounded differently)
+    servers = [RawServer(lambda n, head: [json_answer(run("run_abc123"))]) for _ in range(20)]
+    for server in servers:
+        server.__enter__()
+    try:
+        transport = Transport()
+        for server in servers:
+            transport.send("GET", server.base_url + "/threads/thread_abc123/runs/run_abc123",
+                           headers={"Authorization": "Bearer sk-test"})
+        held = [transport.pool_for(server.base_url.removesuffix("/v1")) for server in servers]
+        known = [transport.pool_manager.pools[key] for key in transport.pool_manager.pools.keys()]
+        assert all(any(pool is other for other in known) for pool in held)
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
